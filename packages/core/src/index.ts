@@ -1,0 +1,12 @@
+/**
+ * @tracecheck/core — pure TypeScript, runs in Node and the browser. No `node:*` imports.
+ */
+
+export * from './analyzer/index';
+export * from './definitions/index';
+export * from './errors';
+export * from './expression/index';
+export * from './otlp/index';
+export * from './selector/index';
+export * from './trace/index';
+export * from './values/index';

@@ -1,0 +1,3 @@
+export * from './assemble-trace';
+export * from './model';
+export * from './time';
