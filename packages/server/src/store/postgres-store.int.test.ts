@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresStore } from './postgres-store';
+import { describeStore } from './store-contract';
+
+/**
+ * Needs a PostgreSQL server. Each run works in a schema of its own (`tc_test_<random>`), dropped at
+ * the end, so runs in parallel do not collide. Without a server the suite is skipped with a warning,
+ * unless TRACECHECK_REQUIRE_SERVICES=1 (CI), where it fails.
+ */
+const connectionString =
+  process.env.TRACECHECK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const servicesRequired = process.env.TRACECHECK_REQUIRE_SERVICES === '1';
+const schema = `tc_test_${randomBytes(6).toString('hex')}`;
+
+async function checkDatabase(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message || error.name : String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const unreachable = await checkDatabase();
+if (unreachable !== undefined) {
+  const advice =
+    `PostgreSQL is not reachable at ${connectionString} (${unreachable}). Start one, e.g. ` +
+    '`docker run --rm -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust -e POSTGRES_DB=test postgres:16`, ' +
+    'or point TRACECHECK_TEST_DATABASE_URL at a database the tests may create schemas in.';
+  if (servicesRequired) {
+    throw new Error(`${advice} TRACECHECK_REQUIRE_SERVICES=1 makes this a failure.`);
+  }
+  console.warn(`\n⚠ SKIPPING the PostgreSQL store tests: ${advice}\n`);
+}
+
+describe.skipIf(unreachable !== undefined)('PostgreSQL store', () => {
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    try {
+      await client.query(`drop schema if exists ${schema} cascade`);
+    } finally {
+      await client.end();
+    }
+  });
+
+  describeStore(`PostgreSQL (schema ${schema})`, ({ now }) =>
+    createPostgresStore({ connectionString, schema, now }),
+  );
+
+  describe('on the server', () => {
+    const startSchema = `${schema}_start`;
+    beforeAll(async () => {
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      await client.query(`drop schema if exists ${startSchema} cascade`).finally(() => client.end());
+    });
+    afterAll(async () => {
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      await client.query(`drop schema if exists ${startSchema} cascade`).finally(() => client.end());
+    });
+
+    it('survives several processes migrating one fresh schema at once, and restarts', async () => {
+      const stores = await Promise.all(
+        Array.from({ length: 4 }, () => createPostgresStore({ connectionString, schema: startSchema })),
+      );
+      const scope = { organizationId: 'org', environmentId: 'env' };
+      await stores[0]!.upsertOrganization({ id: 'org', name: 'Org' });
+      await stores[1]!.upsertEnvironment(scope, 'Env');
+      await stores[2]!.upsertResource(scope, 'Test', 't', { name: 'shared' });
+      expect((await stores[3]!.getResource(scope, 'Test', 't'))?.spec.name).toBe('shared');
+      await Promise.all(stores.map((store) => store.close()));
+
+      const restarted = await createPostgresStore({ connectionString, schema: startSchema });
+      try {
+        expect((await restarted.getResource(scope, 'Test', 't'))?.spec.name).toBe('shared');
+      } finally {
+        await restarted.close();
+      }
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      try {
+        const applied = await client.query(`select name from ${startSchema}.kysely_migration order by name`);
+        expect(applied.rows.map((row: { name: string }) => row.name)).toEqual(['0001-create-tables']);
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('stores a trace as one compressed document with its format', async () => {
+      const store = await createPostgresStore({ connectionString, schema: startSchema });
+      const scope = { organizationId: 'org-trace', environmentId: 'env' };
+      try {
+        await store.upsertOrganization({ id: scope.organizationId, name: 'Org' });
+        await store.upsertEnvironment(scope, 'Env');
+        const run = await store.createRun(scope, {
+          testId: 't',
+          testVersion: 1,
+          traceId: '0af7651916cd43dd8448eb211c80319c',
+          spanId: 'b7ad6b7169203331',
+          variableSetId: null,
+          variables: [],
+          requiredGates: null,
+          metadata: {},
+          runGroupId: null,
+          testSuiteId: null,
+          testSuiteRunId: null,
+          source: 'cli',
+          branch: null,
+        });
+        // Like OTLP protobuf: the same attribute keys and values over and over.
+        const trace = new TextEncoder().encode(
+          'http.request.method GET service.name checkout '.repeat(20_000),
+        );
+        await store.saveRunTrace(scope, run.id, trace);
+        const client = new pg.Client({ connectionString });
+        await client.connect();
+        try {
+          const stored = await client.query(
+            `select format, size_bytes::text as size, octet_length(document) as stored
+             from ${startSchema}.run_traces where run_id = $1`,
+            [run.id],
+          );
+          expect(stored.rows).toHaveLength(1);
+          expect(stored.rows[0]).toMatchObject({
+            format: 'otlp-protobuf+gzip',
+            size: String(trace.byteLength),
+          });
+          expect(stored.rows[0].stored).toBeLessThan(trace.byteLength / 50);
+        } finally {
+          await client.end();
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
+    it.each([
+      ['an unsafe schema name', { connectionString, schema: 'Robert"; drop table x' }, 'CONFIG_INVALID'],
+      [
+        'an unreachable server',
+        { connectionString: 'postgres://postgres@127.0.0.1:1/test', schema: startSchema },
+        'SERVER_UNREACHABLE',
+      ],
+    ])('rejects %s with a clear error', async (_, options, code) => {
+      await expect(createPostgresStore(options)).rejects.toMatchObject({ code });
+    });
+  });
+});
