@@ -3,6 +3,9 @@
  */
 
 export * from './analyzer/index';
+export * from './gates/index';
+export * from './variables/index';
+export * from './run/index';
 export * from './definitions/index';
 export * from './errors';
 export * from './expression/index';

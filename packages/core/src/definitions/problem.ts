@@ -52,6 +52,8 @@ export interface Problem {
 export interface LanguageError {
   readonly message: string;
   readonly column: number;
+  /** `warning` for text that is read after a repair (legacy syntax); `error` when absent. */
+  readonly severity?: 'error' | 'warning';
 }
 
 /**

@@ -26,7 +26,7 @@ function checkLanguage(ctx: ReadContext, field: Field, text: string, kind: Langu
     : field.offset;
   report(
     ctx,
-    'error',
+    error.severity ?? 'error',
     kind === 'selector' ? 'SELECTOR_SYNTAX' : 'EXPRESSION_SYNTAX',
     error.message,
     field.path,
