@@ -7,7 +7,7 @@ export { createCacheTraceSource } from './cache-trace-source';
 export { createTraceSource } from './create-trace-source';
 export type {
   GrpcClientSettings,
-  HttpAuth,
+  HttpAuth as DataStoreHttpAuth,
   HttpClientSettings,
   SearchStoreSettings,
   TempoSettings,
