@@ -1,6 +1,6 @@
 /**
  * The control plane's storage: one `Store` interface (store.ts), a PostgreSQL and a PGlite adapter
- * over the same migrations, the secret box for secret run variables, and the contract suite.
+ * over the same migrations, the secret box for secret run variables (the contract suite is in store-contract.ts, for tests only).
  */
 
 export { createPgliteStore, type PgliteStoreOptions } from './pglite-store';
@@ -8,4 +8,3 @@ export { createPostgresStore, type PostgresStoreOptions } from './postgres-store
 export { createSecretBox, type SecretBox } from './secret-box';
 export * from './store';
 // Imports vitest: only test files may load it (see the report; the lead decides where it lives).
-export { describeStore, type OpenStoreOptions } from './store-contract';
