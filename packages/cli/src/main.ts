@@ -1,5 +1,6 @@
 import { TracecheckError } from '@tracecheck/core';
 import { Command, CommanderError, Option } from 'commander';
+import { registerAgentCommand } from './commands/agent';
 import { registerRunCommand } from './commands/run';
 import { registerValidateCommand } from './commands/validate';
 import { type CliIo, processIo } from './io';
@@ -23,6 +24,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     });
   registerValidateCommand(program, io, setExit);
   registerRunCommand(program, io, setExit);
+  registerAgentCommand(program, io, setExit);
   program
     .command('version')
     .description('print the CLI version')
