@@ -71,7 +71,14 @@ interface Watch {
   readonly unacked: Map<number, Extract<AgentMessage, { type: 'spans' }>>;
 }
 
-const JOB_KINDS: ReadonlySet<string> = new Set(['trigger', 'watch-trace', 'stop-watch', 'poll', 'test-connection', 'stop']);
+const JOB_KINDS: ReadonlySet<string> = new Set([
+  'trigger',
+  'watch-trace',
+  'stop-watch',
+  'poll',
+  'test-connection',
+  'stop',
+]);
 const MAX_KEPT_JOBS = 10_000;
 
 /**
@@ -107,7 +114,10 @@ export function createAgentLinkSession(agent: Agent, options: AgentLinkSessionOp
     try {
       current.send(message);
     } catch (error) {
-      logger.debug({ err: error, type: message.type }, 'a link message could not be sent; it is sent again later');
+      logger.debug(
+        { err: error, type: message.type },
+        'a link message could not be sent; it is sent again later',
+      );
     }
   }
 
@@ -130,7 +140,9 @@ export function createAgentLinkSession(agent: Agent, options: AgentLinkSessionOp
       if (runAborts.get(job.runId) === controller) runAborts.delete(job.runId);
     }
   });
-  agent.registerJobHandler('poll', (input, context) => runPollJob(input as Extract<AgentJob, { kind: 'poll' }>, context));
+  agent.registerJobHandler('poll', (input, context) =>
+    runPollJob(input as Extract<AgentJob, { kind: 'poll' }>, context),
+  );
   agent.registerJobHandler('test-connection', (input, context) =>
     runTestConnectionJob(input as Extract<AgentJob, { kind: 'test-connection' }>, context),
   );
@@ -267,7 +279,11 @@ export function createAgentLinkSession(agent: Agent, options: AgentLinkSessionOp
         current.welcomed = true;
         if (message.warning) logger.warn({ serverVersion: message.serverVersion }, message.warning);
         logger.info(
-          { organizationId: message.organizationId, environmentId: message.environmentId, protocol: message.protocolVersion },
+          {
+            organizationId: message.organizationId,
+            environmentId: message.environmentId,
+            protocol: message.protocolVersion,
+          },
           'connected to the control plane',
         );
         options.onWelcome?.(message);
@@ -304,7 +320,9 @@ export function createAgentLinkSession(agent: Agent, options: AgentLinkSessionOp
       if (closed) throw new Error('the agent link session is closed: create a new one');
       const connection = { send: transportSend, welcomed: false };
       current = connection;
-      const pendingResults = [...jobs].filter(([, entry]) => entry.outcome && !entry.delivered).map(([jobId]) => jobId);
+      const pendingResults = [...jobs]
+        .filter(([, entry]) => entry.outcome && !entry.delivered)
+        .map(([jobId]) => jobId);
       transportSend({
         type: 'hello',
         agentVersion: options.agentVersion,

@@ -50,12 +50,17 @@ export function agentLinkUrl(serverUrl: string): string {
       `the control plane URL "${serverUrl}" is not a URL: give it with its scheme, e.g. https://tracecheck.example.com`,
     );
   }
-  const schemes: Readonly<Record<string, string>> = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' };
+  const schemes: Readonly<Record<string, string>> = {
+    'http:': 'ws:',
+    'https:': 'wss:',
+    'ws:': 'ws:',
+    'wss:': 'wss:',
+  };
   const scheme = schemes[url.protocol];
   if (!scheme) {
     throw new TracecheckError(
       'CONFIG_INVALID',
-      `the control plane URL "${serverUrl}" uses ${url.protocol}: expected http, https, ws or wss`,
+      `the control plane URL "${serverUrl}" uses the scheme ${url.protocol.slice(0, -1)}: expected http, https, ws or wss`,
     );
   }
   url.protocol = scheme;
@@ -125,7 +130,10 @@ export function connectAgentLink(options: AgentLinkOptions): AgentLink {
   function dial(): void {
     if (status === 'closed') return;
     status = 'connecting';
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${options.token}` }, handshakeTimeout: 10_000 });
+    const ws = new WebSocket(url, {
+      headers: { authorization: `Bearer ${options.token}` },
+      handshakeTimeout: 10_000,
+    });
     socket = ws;
     ws.on('open', () => {
       armSilenceTimer(ws);

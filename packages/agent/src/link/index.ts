@@ -3,7 +3,11 @@
  * watches, polls, connection tests, stops) and survives reconnects, and the WebSocket client that
  * dials the control plane with an agent key. In embedded mode the CLI opens the session in-process.
  */
-export { type AgentLinkSession, type AgentLinkSessionOptions, createAgentLinkSession } from './agent-link-session';
+export {
+  type AgentLinkSession,
+  type AgentLinkSessionOptions,
+  createAgentLinkSession,
+} from './agent-link-session';
 export {
   type AgentLink,
   type AgentLinkOptions,

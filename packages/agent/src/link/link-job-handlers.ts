@@ -79,7 +79,11 @@ function describeError(error: unknown): string {
 export async function runTriggerJob(
   job: Extract<AgentJob, { kind: 'trigger' }>,
   context: JobContext,
-  options: { readonly runSignal: AbortSignal; readonly runningOnContainer: boolean; readonly nowMs: () => number },
+  options: {
+    readonly runSignal: AbortSignal;
+    readonly runningOnContainer: boolean;
+    readonly nowMs: () => number;
+  },
 ): Promise<TriggerJobResult> {
   const traceId = parseTraceId(job.traceId);
   const spanId = parseSpanId(job.spanId);
@@ -103,7 +107,11 @@ export async function runTriggerJob(
     };
     return { kind: 'trigger', startedAtMs, completedAtMs: options.nowMs(), traceId, result };
   }
-  const { startedAtMs: firedAtMs, completedAtMs, ...outcome } = await fireTrigger(request, {
+  const {
+    startedAtMs: firedAtMs,
+    completedAtMs,
+    ...outcome
+  } = await fireTrigger(request, {
     traceId,
     spanId,
     timeoutMs: job.timeoutMs,

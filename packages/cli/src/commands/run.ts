@@ -20,6 +20,7 @@ import { type CliIo, createPaint, useColor } from '../io';
 import { renderTestRunPretty } from '../report/pretty';
 import type { TestRunReport } from '../report/run-report';
 import { testRunToObject } from '../report/structured';
+import { runOnServer } from './run-on-server';
 
 interface RunOptions {
   readonly file?: string[];
@@ -31,6 +32,8 @@ interface RunOptions {
   readonly requiredGates?: string[];
   readonly junit?: string;
   readonly skipResultWait?: boolean;
+  readonly serverUrl?: string;
+  readonly token?: string;
 }
 
 /** `tracecheck run test|testsuite` (SPEC §9.3). */
@@ -50,6 +53,11 @@ export function registerRunCommand(program: Command, io: CliIo, setExit: (code: 
     .addOption(new Option('-e, --environment <file-or-id>', 'deprecated alias of --vars').hideHelp())
     .option('--required-gates <gates...>', 'gates that must pass: analyzer-score, analyzer-rules, test-specs')
     .option('-j, --junit <file>', 'write a JUnit XML report to this file')
+    .option(
+      '-s, --server-url <url>',
+      'the Tracecheck server (env TRACECHECK_SERVER_URL; default: the one `tracecheck start` runs here)',
+    )
+    .option('-t, --token <token>', 'API token (env TRACECHECK_TOKEN)')
     .option('-W, --skip-result-wait', 'start the run and exit without waiting', false)
     .action(async (resource: string, options: RunOptions, command: Command) => {
       const output = (command.parent?.opts().output as string | undefined) ?? 'pretty';
@@ -85,10 +93,22 @@ async function runCommand(io: CliIo, resource: string, options: RunOptions, outp
     ? parseRequiredGates(options.requiredGates.flatMap((g) => g.split(',')))
     : undefined;
   if (!options.trace) {
-    throw new TracecheckError(
-      'REQUEST_INVALID',
-      'no server to run against: give a recorded trace with --trace FILE to evaluate the test offline',
-    );
+    if (options.id) {
+      throw new TracecheckError(
+        'REQUEST_INVALID',
+        'run by --id is not available yet: give the definition with -f FILE',
+      );
+    }
+    return runOnServer(io, {
+      files,
+      output,
+      ...(options.serverUrl ? { serverUrl: options.serverUrl } : {}),
+      ...(options.token ? { token: options.token } : {}),
+      ...((options.vars ?? options.environment) ? { vars: (options.vars ?? options.environment)! } : {}),
+      ...(gates ? { requiredGates: gates } : {}),
+      ...(options.junit ? { junit: options.junit } : {}),
+      ...(options.skipResultWait ? { skipResultWait: true } : {}),
+    });
   }
   if (kind !== 'test' || files.length !== 1) {
     throw new TracecheckError(

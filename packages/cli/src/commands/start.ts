@@ -1,0 +1,133 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createAgent, createAgentLinkSession } from '@tracecheck/agent';
+import { TracecheckError } from '@tracecheck/core';
+import {
+  type ControlPlane,
+  createControlPlane,
+  createMemoryEventBus,
+  createMemoryQueue,
+  createPgliteStore,
+  type Scope,
+} from '@tracecheck/server';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import type { CliIo } from '../io';
+import { CLI_VERSION } from '../version';
+
+interface StartOptions {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: string;
+  readonly otlpGrpcPort: string;
+  readonly otlpHttpPort: string;
+  readonly logLevel: string;
+}
+
+/** The organization and environment of the embedded mode. */
+export const LOCAL_SCOPE: Scope = { organizationId: 'local', environmentId: 'default' };
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function parsePort(text: string, flag: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TracecheckError(
+      'CONFIG_INVALID',
+      `${flag} "${text}" is not a port: give a number from 0 to 65535`,
+    );
+  }
+  return port;
+}
+
+/** `tracecheck start`: API, dashboard, worker, in-process queue, embedded agent and PGlite in one process. */
+export function registerStartCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('start')
+    .description('start Tracecheck in one process: API, worker, agent and an embedded database')
+    .option('--data-dir <dir>', 'where the embedded database lives', '.tracecheck')
+    .option('--host <address>', 'address of the API (loopback by default)', '127.0.0.1')
+    .option('--port <port>', 'port of the API', '11633')
+    .option('--otlp-grpc-port <port>', 'OTLP/gRPC port of the embedded agent', '4317')
+    .option('--otlp-http-port <port>', 'OTLP/HTTP port of the embedded agent', '4318')
+    .option('-l, --log-level <level>', 'trace, debug, info, warn, error', 'info')
+    .action(async (options: StartOptions) => {
+      setExit(await startEmbedded(io, options));
+    });
+}
+
+async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> {
+  const port = parsePort(options.port, '--port');
+  const grpcPort = parsePort(options.otlpGrpcPort, '--otlp-grpc-port');
+  const httpPort = parsePort(options.otlpHttpPort, '--otlp-http-port');
+  if (!LOOPBACK.has(options.host)) {
+    throw new TracecheckError(
+      'CONFIG_INVALID',
+      `the embedded mode has no sign-in yet, so it only listens on this machine: use --host 127.0.0.1 (got ${options.host}), or run the distributed mode behind your own access control`,
+    );
+  }
+  const dataDir = path.resolve(io.cwd, options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const logger = pino({ level: options.logLevel, base: { service: 'tracecheck' } });
+  const store = await createPgliteStore({ dataDir: path.join(dataDir, 'db') });
+  await store.upsertOrganization({ id: LOCAL_SCOPE.organizationId, name: 'Local' });
+  await store.upsertEnvironment(LOCAL_SCOPE, 'default');
+  const queue = createMemoryQueue({
+    maxDeliveries: 5,
+    backoffMs: [200, 1000, 5000],
+    ackTimeoutMs: 30_000,
+    logger: logger.child({ component: 'queue' }),
+  });
+  const bus = createMemoryEventBus({ logger: logger.child({ component: 'events' }) });
+  const agent = createAgent(
+    { otlpServer: { host: '0.0.0.0', grpcPort, httpPort }, logLevel: options.logLevel as 'info' },
+    { logger: logger.child({ component: 'agent' }) },
+  );
+  const session = createAgentLinkSession(agent, { agentVersion: CLI_VERSION, name: 'embedded' });
+  const plane: ControlPlane = createControlPlane({
+    mode: 'embedded',
+    store,
+    queue,
+    bus,
+    logger,
+    version: CLI_VERSION,
+    http: { host: options.host, port },
+    defaultScope: LOCAL_SCOPE,
+    embeddedAgent: (send) => session.open(send),
+  });
+  const addresses = await agent.start();
+  let url: string | undefined;
+  try {
+    ({ url } = await plane.start());
+  } catch (error) {
+    await agent.stop();
+    throw error;
+  }
+  // `tracecheck run` in this folder finds the server here, with no flag.
+  const urlFile = path.join(dataDir, 'server-url');
+  await writeFile(urlFile, `${url}\n`);
+  io.stdout.write(
+    [
+      `Tracecheck ${CLI_VERSION} is running`,
+      `  API        ${url}/api`,
+      `  OTLP/gRPC  ${addresses.otlpGrpc?.endpoint ?? 'off'}`,
+      `  OTLP/HTTP  ${addresses.otlpHttp ? `${addresses.otlpHttp.endpoint}/v1/traces` : 'off'}`,
+      `  data       ${dataDir}`,
+      '',
+      "Point your application's OTLP exporter at the agent, then run a test:",
+      '  npx tracecheck run test -f test.yaml',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  io.stdout.write('stopping…\n');
+  await rm(urlFile, { force: true });
+  await plane.stop();
+  session.close();
+  await agent.stop();
+  return 0;
+}

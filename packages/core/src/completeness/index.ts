@@ -1,0 +1,2 @@
+/** When a run's trace is complete: the collector's policy (SPEC "Tracecheck decisions" 6). */
+export * from './decide-trace-completeness';

@@ -1,0 +1,100 @@
+import { toTestRunView, toTestSuiteRunView } from '../api/run-views';
+import type { NewRunEvent, RunEvent, RunRecord, RunState, Scope, SuiteRunRecord } from '../store/store';
+import type { PipelineContext } from './pipeline-context';
+
+/**
+ * Every kind of line in a run's event log (SPEC §7: each decision the pipeline makes). `STATE_CHANGED`
+ * is written once per state a run enters, by the stage whose compare-and-set moved it.
+ */
+export type RunEventType =
+  | 'RUN_CREATED'
+  | 'STATE_CHANGED'
+  | 'TRIGGER_SUCCEEDED'
+  | 'TRIGGER_FAILED'
+  | 'AGENT_UNAVAILABLE'
+  | 'COLLECTION_STARTED'
+  | 'SKIP_TRACE_COLLECTION'
+  | 'DATA_STORE_ERROR'
+  | 'TRACE_COLLECTED'
+  | 'TRACE_NOT_FOUND'
+  | 'ANALYZER_FINISHED'
+  | 'OUTPUT_UNRESOLVED'
+  | 'SPECS_EVALUATED'
+  | 'RUN_FINISHED'
+  | 'EVALUATION_FAILED'
+  | 'RUN_STOPPED'
+  | 'STAGE_GAVE_UP';
+
+export interface RunEventInput {
+  readonly type: RunEventType;
+  readonly stage: RunEvent['stage'];
+  readonly title: string;
+  readonly description: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** Appends events to a run's log and publishes each as a live `run-event`. */
+export async function recordRunEvents(
+  context: Pick<PipelineContext, 'store' | 'bus'>,
+  scope: Scope,
+  run: Pick<RunRecord, 'id' | 'testId'>,
+  events: readonly RunEventInput[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const rows: NewRunEvent[] = events.map((event) => ({ runId: run.id, ...event }));
+  await context.store.appendRunEvents(scope, rows);
+  for (const event of events) {
+    await context.bus.publish({
+      type: 'run-event',
+      organizationId: scope.organizationId,
+      environmentId: scope.environmentId,
+      runId: run.id,
+      testId: run.testId,
+      payload: event,
+    });
+  }
+}
+
+/** The `STATE_CHANGED` line of a run that entered `state`. */
+export function stateChanged(stage: RunEvent['stage'], state: RunState, why: string): RunEventInput {
+  return { type: 'STATE_CHANGED', stage, title: `Run is ${state}`, description: why, data: { state } };
+}
+
+/** Publishes a run's current state as a live `run` event (the payload is the run as the API answers it). */
+export async function publishRunState(
+  context: Pick<PipelineContext, 'bus' | 'nowMs'>,
+  scope: Scope,
+  run: RunRecord,
+): Promise<void> {
+  await context.bus.publish({
+    type: 'run',
+    organizationId: scope.organizationId,
+    environmentId: scope.environmentId,
+    runId: run.id,
+    testId: run.testId,
+    state: run.state,
+    payload: toTestRunView(run, new Date(context.nowMs())),
+  });
+}
+
+/** Publishes a suite run's current state, with its steps so far, as a live `suite-run` event. */
+export async function publishSuiteRunState(
+  context: Pick<PipelineContext, 'bus' | 'store' | 'nowMs'>,
+  scope: Scope,
+  suiteRun: SuiteRunRecord,
+): Promise<void> {
+  const steps = await Promise.all(suiteRun.stepRunIds.map((id) => context.store.getRun(scope, id)));
+  await context.bus.publish({
+    type: 'suite-run',
+    organizationId: scope.organizationId,
+    environmentId: scope.environmentId,
+    runId: suiteRun.id,
+    suiteId: suiteRun.suiteId,
+    state: suiteRun.state,
+    payload: toTestSuiteRunView(
+      suiteRun,
+      steps.filter((step) => step !== undefined),
+      new Date(context.nowMs()),
+    ),
+  });
+}
