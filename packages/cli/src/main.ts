@@ -2,6 +2,7 @@ import { TracecheckError } from '@tracecheck/core';
 import { Command, CommanderError, Option } from 'commander';
 import { registerAgentCommand } from './commands/agent';
 import { registerRunCommand } from './commands/run';
+import { registerServerCommand } from './commands/server';
 import { registerStartCommand } from './commands/start';
 import { registerValidateCommand } from './commands/validate';
 import { type CliIo, processIo } from './io';
@@ -27,6 +28,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
   registerRunCommand(program, io, setExit);
   registerAgentCommand(program, io, setExit);
   registerStartCommand(program, io, setExit);
+  registerServerCommand(program, io, setExit);
   program
     .command('version')
     .description('print the CLI version')

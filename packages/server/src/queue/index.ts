@@ -3,6 +3,7 @@
  * embedded mode, the NATS JetStream adapter of the distributed mode (their contract suite is in the *-contract.ts file beside them, for tests only).
  */
 
+export { connectNats } from './connect-nats';
 export { createJetStreamQueue, type DeadLetterRecord, type JetStreamQueueOptions } from './jetstream-queue';
 export { createMemoryQueue, type MemoryQueueOptions, type QueueClock } from './memory-queue';
 export * from './queue';

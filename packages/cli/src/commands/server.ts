@@ -1,0 +1,130 @@
+import { TracecheckError } from '@tracecheck/core';
+import {
+  type ControlPlaneRole,
+  connectNats,
+  createControlPlane,
+  createJetStreamQueue,
+  createNatsEventBus,
+  createNatsLinkRelay,
+  createPostgresStore,
+  type Scope,
+} from '@tracecheck/server';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { type CliIo, readEnv } from '../io';
+import { CLI_VERSION } from '../version';
+
+interface ServerOptions {
+  readonly databaseUrl?: string;
+  readonly databaseSchema?: string;
+  readonly natsUrl?: string;
+  readonly role: string;
+  readonly host: string;
+  readonly port: string;
+  readonly agentKey?: string;
+  readonly logLevel: string;
+}
+
+/** The first organization and environment of a distributed install. */
+export const DEFAULT_SCOPE: Scope = { organizationId: 'default', environmentId: 'default' };
+
+/**
+ * `tracecheck server`: one process of the distributed control plane (api, worker or both) on
+ * PostgreSQL and NATS JetStream. Run any number of each.
+ */
+export function registerServerCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('server')
+    .description('run a distributed control-plane process (api, worker or all) on PostgreSQL and NATS')
+    .option('--database-url <url>', 'PostgreSQL connection string (env TRACECHECK_DATABASE_URL)')
+    .option('--database-schema <name>', 'PostgreSQL schema of the tables', 'public')
+    .option('--nats-url <url>', 'NATS server with JetStream (env TRACECHECK_NATS_URL)')
+    .option('--role <role>', 'api, worker or all', 'all')
+    .option('--host <address>', 'address the API listens on', '0.0.0.0')
+    .option('--port <port>', 'port of the API', '11633')
+    .option('--agent-key <key>', 'the key agents present on the agent link (env TRACECHECK_AGENT_KEY)')
+    .option('-l, --log-level <level>', 'trace, debug, info, warn, error', 'info')
+    .action(async (options: ServerOptions) => {
+      setExit(await runServer(io, options));
+    });
+}
+
+async function runServer(io: CliIo, options: ServerOptions): Promise<number> {
+  const databaseUrl = options.databaseUrl ?? readEnv(io, 'DATABASE_URL');
+  const natsUrl = options.natsUrl ?? readEnv(io, 'NATS_URL');
+  if (!databaseUrl || !natsUrl) {
+    throw new TracecheckError(
+      'CONFIG_INVALID',
+      'the distributed mode needs --database-url (PostgreSQL) and --nats-url (NATS with JetStream); for one process on this machine use `tracecheck start`',
+    );
+  }
+  const roles: ControlPlaneRole[] =
+    options.role === 'all'
+      ? ['api', 'worker']
+      : options.role === 'api' || options.role === 'worker'
+        ? [options.role]
+        : [];
+  if (roles.length === 0) {
+    throw new TracecheckError(
+      'CONFIG_INVALID',
+      `--role "${options.role}" is not a role: use api, worker or all`,
+    );
+  }
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TracecheckError(
+      'CONFIG_INVALID',
+      `--port "${options.port}" is not a port: give a number from 0 to 65535`,
+    );
+  }
+  const agentKey = options.agentKey ?? readEnv(io, 'AGENT_KEY');
+  const logger = pino({
+    level: options.logLevel,
+    base: { service: 'tracecheck-server', role: options.role },
+  });
+  const store = await createPostgresStore({
+    connectionString: databaseUrl,
+    ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+  });
+  await store.upsertOrganization({ id: DEFAULT_SCOPE.organizationId, name: 'Default' });
+  await store.upsertEnvironment(DEFAULT_SCOPE, 'default');
+  const queue = await createJetStreamQueue({
+    servers: natsUrl,
+    maxDeliveries: 5,
+    backoffMs: [500, 2000, 10_000],
+    ackTimeoutMs: 30_000,
+    logger: logger.child({ component: 'queue' }),
+  });
+  const bus = await createNatsEventBus({ servers: natsUrl, logger: logger.child({ component: 'events' }) });
+  const relay = createNatsLinkRelay({
+    connection: await connectNats(natsUrl, 'tracecheck-link'),
+    logger: logger.child({ component: 'link' }),
+  });
+  const plane = createControlPlane({
+    mode: 'distributed',
+    roles,
+    store,
+    queue,
+    bus,
+    relay,
+    logger,
+    version: CLI_VERSION,
+    http: { host: options.host, port },
+    defaultScope: DEFAULT_SCOPE,
+    ...(agentKey
+      ? { authenticateAgent: async (token: string) => (token === agentKey ? DEFAULT_SCOPE : undefined) }
+      : {}),
+  });
+  const { url } = await plane.start();
+  io.stdout.write(
+    `tracecheck server (${roles.join(' + ')}) is running${url ? `: API ${url}/api` : ''}${
+      roles.includes('api') && !agentKey ? '\n  no --agent-key: remote agents are refused' : ''
+    }\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await plane.stop();
+  return 0;
+}
