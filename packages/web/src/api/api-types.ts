@@ -1,0 +1,189 @@
+/**
+ * What the HTTP API answers, as the dashboard reads it. The shapes follow the server's zod schemas
+ * (`packages/server/src/api/api-schemas.ts`, also published at `/api/openapi.json`): field names are
+ * Tracetest's, so Tracetest users recognise them (SPEC §10).
+ */
+import type { AnalyzerResult, RunState } from '@tracecheck/core';
+
+export type { RunState };
+
+/** `{key, value}` as used by headers, metadata and variables. */
+export interface KeyValueView {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** A test spec as stored: a selector and its assertions (SPEC §1.4). */
+export interface TestSpecView {
+  readonly selector: string;
+  readonly name?: string;
+  readonly assertions: readonly string[];
+}
+
+/** What the server adds to a stored test: the number of runs and the last run's counts. */
+export interface TestSummaryView {
+  readonly runs: number;
+  readonly lastRun: {
+    readonly time: string | null;
+    readonly passes: number;
+    readonly fails: number;
+    readonly analyzerScore?: number;
+  };
+}
+
+/** The trigger of a test: its `type` and the object named after it (SPEC §2). */
+export interface TriggerView {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+/** `spec` of a stored test (SPEC §1.4) with the server's read-only fields. */
+export interface TestView {
+  readonly id: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly trigger: TriggerView;
+  readonly specs?: readonly TestSpecView[];
+  readonly outputs?: readonly { readonly name: string; readonly selector: string; readonly value: string }[];
+  readonly version?: number;
+  readonly createdAt?: string;
+  readonly summary?: TestSummaryView;
+}
+
+export interface TestResourceView {
+  readonly type: 'Test';
+  readonly spec: TestView;
+}
+
+/** A page of a list: `count` is the number of matches regardless of paging. */
+export interface PageView<T> {
+  readonly count: number;
+  readonly items: readonly T[];
+}
+
+/** One span-level result of an assertion (SPEC §5.10); `spanId` is null when no span was selected. */
+export interface SpanResultView {
+  readonly spanId: string | null;
+  readonly observedValue: string;
+  readonly passed: boolean;
+  readonly error?: string;
+}
+
+export interface AssertionResultView {
+  readonly assertion: string;
+  readonly allPassed: boolean;
+  readonly spanResults: readonly SpanResultView[];
+}
+
+/** The result of one spec: its selector, and each assertion over each selected span. */
+export interface SpecResultView {
+  readonly name?: string;
+  readonly selector: { readonly query: string };
+  /** Set when the selector itself is invalid. */
+  readonly error?: string;
+  readonly results: readonly AssertionResultView[];
+}
+
+/** AssertionResults of SPEC §9.5: every spec of the test, in spec order. */
+export interface AssertionResultsView {
+  readonly allPassed: boolean;
+  readonly results: readonly SpecResultView[];
+}
+
+/** SPEC §2.11 `error` of a trigger result, with the agent's hint of what to try. */
+export interface TriggerErrorView {
+  readonly connectionError: boolean;
+  readonly runningOnContainer: boolean;
+  readonly targetsLocalhost: boolean;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** SPEC §2.11 trigger result: `{type, http|grpc|traceid|kafka|graphql: response}` or `{type, error}`. */
+export interface TriggerResultView {
+  readonly type: string;
+  readonly error?: TriggerErrorView;
+  readonly [key: string]: unknown;
+}
+
+export interface OutputView {
+  readonly name: string;
+  readonly spanId?: string;
+  readonly value: string;
+  readonly error?: string;
+}
+
+export interface RequiredGatesResultView {
+  readonly required: readonly string[];
+  readonly failed: readonly string[];
+  readonly passed: boolean;
+}
+
+/** A test run (SPEC §10) without its trace; the dashboard reads the trace as OTLP/JSON. */
+export interface TestRunView {
+  readonly id: string;
+  readonly testId: string;
+  readonly testVersion: number;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly runGroupId: string | null;
+  readonly state: RunState;
+  readonly lastErrorState: string | null;
+  /** Whole seconds from creation to completion (or to now). */
+  readonly executionTime: number;
+  /** Milliseconds the trigger took. */
+  readonly triggerTime: number;
+  readonly createdAt: string;
+  readonly serviceTriggeredAt: string | null;
+  readonly serviceTriggerCompletedAt: string | null;
+  readonly obtainedTraceAt: string | null;
+  readonly completedAt: string | null;
+  readonly variableSet: {
+    readonly id: string | null;
+    readonly values: readonly (KeyValueView & { readonly type: 'raw' | 'secret' })[];
+  };
+  readonly resolvedTrigger: TriggerView | null;
+  readonly triggerResult: TriggerResultView | null;
+  readonly result: AssertionResultsView | null;
+  readonly linter: AnalyzerResult | null;
+  readonly outputs: readonly OutputView[];
+  readonly requiredGatesResult: RequiredGatesResultView | null;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly source: string;
+  readonly branch: string | null;
+  /** Span-level assertion results that passed / failed. */
+  readonly pass: number;
+  readonly fail: number;
+  /** The verdict of SPEC §7.5; null while the run goes on. */
+  readonly passed: boolean | null;
+}
+
+/** One line of a run's event log: a decision of the pipeline, in plain words. */
+export interface RunEventView {
+  readonly runId: string;
+  readonly testId: string;
+  readonly seq: number;
+  readonly type: string;
+  readonly stage: string;
+  readonly title: string;
+  readonly description: string;
+  readonly createdAt: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** One Server-Sent Event of `/api/events/stream` (`data: <json>`). */
+export interface LiveEventView {
+  readonly type: 'run' | 'suite-run' | 'run-event' | 'spans';
+  readonly runId: number;
+  readonly testId?: string;
+  readonly state?: string;
+  readonly payload?: unknown;
+}
+
+/** Body of every error answer of the API. */
+export interface ApiErrorBody {
+  readonly status: number;
+  readonly code: string;
+  readonly detail: string;
+  readonly hint?: string;
+}

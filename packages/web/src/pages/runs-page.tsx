@@ -1,0 +1,190 @@
+/** The runs of every test, newest first, filtered by state and test (the filters live in the URL). */
+import { useState } from 'react';
+import { useApi } from '../api/api-context';
+import { useLoad } from '../api/use-load';
+import { ErrorMessage } from '../components/error-message';
+import { RunStateBadge } from '../components/run-state-badge';
+import { useDocumentTitle } from '../components/use-document-title';
+import { formatTimeAgo, formatTimestamp } from '../format/format-time';
+import { Link, navigate } from '../router/navigation';
+import { hrefOf, type RunFilters } from '../router/routes';
+
+/** State filters offered: groups of SPEC §7.1 states a person thinks in. */
+const STATE_FILTERS: readonly { readonly value: string; readonly label: string }[] = [
+  { value: '', label: 'Any state' },
+  { value: 'CREATED,EXECUTING,AWAITING_TRACE,ANALYZING_TRACE,AWAITING_TEST_RESULTS', label: 'In progress' },
+  { value: 'FINISHED', label: 'Finished' },
+  { value: 'FAILED', label: 'Broke (trigger, trace, analyzer or engine error)' },
+  { value: 'TRIGGER_FAILED', label: 'Trigger failed' },
+  { value: 'TRACE_FAILED', label: 'Trace failed' },
+  { value: 'STOPPED', label: 'Stopped' },
+];
+
+const PAGE_SIZE = 100;
+
+export function RunsPage({ filters }: { readonly filters: RunFilters }) {
+  useDocumentTitle('Runs');
+  const api = useApi();
+  const [page, setPage] = useState({ key: '', skip: 0 });
+  const filterKey = `${filters.state ?? ''}|${filters.testId ?? ''}`;
+  // Changing a filter starts again from the first page.
+  const skip = page.key === filterKey ? page.skip : 0;
+  const runs = useLoad(
+    () =>
+      api.listRuns({
+        take: PAGE_SIZE,
+        skip,
+        ...(filters.state ? { states: filters.state.split(',') } : {}),
+        ...(filters.testId ? { testId: filters.testId } : {}),
+      }),
+    `${filterKey}|${skip}`,
+  );
+  const tests = useLoad(
+    () => api.listTests({ sortBy: 'name', sortDirection: 'asc', take: 1000 }),
+    'test-names',
+  );
+  const testNames = new Map<string, string>();
+  if (tests.status === 'ready')
+    for (const { spec } of tests.data.items) testNames.set(spec.id, spec.name || spec.id);
+  const setFilters = (next: RunFilters) => navigate(hrefOf({ page: 'runs', filters: next }));
+  const filtered = Boolean(filters.state || filters.testId);
+  const now = Date.now();
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <h1>Runs</h1>
+        {runs.status === 'ready' ? (
+          <span className="muted">
+            {runs.data.count} {runs.data.count === 1 ? 'run' : 'runs'}
+          </span>
+        ) : null}
+      </div>
+      <div className="toolbar">
+        <label className="field field-inline">
+          <span>State</span>
+          <select
+            value={filters.state ?? ''}
+            onChange={(event) => setFilters({ ...filters, state: event.target.value || undefined })}
+          >
+            {STATE_FILTERS.map((entry) => (
+              <option key={entry.value} value={entry.value}>
+                {entry.label}
+              </option>
+            ))}
+            {filters.state && !STATE_FILTERS.some((entry) => entry.value === filters.state) ? (
+              <option value={filters.state}>{filters.state}</option>
+            ) : null}
+          </select>
+        </label>
+        <label className="field field-inline">
+          <span>Test</span>
+          <select
+            value={filters.testId ?? ''}
+            onChange={(event) => setFilters({ ...filters, testId: event.target.value || undefined })}
+          >
+            <option value="">Any test</option>
+            {[...testNames].map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+            {filters.testId && !testNames.has(filters.testId) ? (
+              <option value={filters.testId}>{filters.testId}</option>
+            ) : null}
+          </select>
+        </label>
+        {filtered ? (
+          <button type="button" className="button button-small" onClick={() => setFilters({})}>
+            Clear filters
+          </button>
+        ) : null}
+      </div>
+      {runs.status === 'loading' ? <p className="loading">Loading runs…</p> : null}
+      {runs.status === 'error' ? <ErrorMessage error={runs.error} onRetry={runs.reload} /> : null}
+      {runs.status === 'ready' && runs.data.items.length === 0 ? (
+        filtered ? (
+          <p className="empty-hint">No run matches these filters. Clear them to see every run.</p>
+        ) : (
+          <p className="empty-hint">
+            No test has run yet. Open a test on the <Link to="/tests">Tests</Link> page and press Run, or run
+            one from a terminal or CI: <code>npx tracecheck run test -f my-test.yaml</code>.
+          </p>
+        )
+      ) : null}
+      {runs.status === 'ready' && runs.data.items.length > 0 ? (
+        <>
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Test</th>
+                <th scope="col">Run</th>
+                <th scope="col">State</th>
+                <th scope="col">Started</th>
+                <th scope="col">Took</th>
+                <th scope="col">Results</th>
+                <th scope="col">Source</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.data.items.map((run) => (
+                <tr key={`${run.testId}-${run.id}`}>
+                  <td>
+                    <Link to={hrefOf({ page: 'test', testId: run.testId })}>
+                      {testNames.get(run.testId) ?? run.testId}
+                    </Link>
+                  </td>
+                  <td>
+                    <Link
+                      to={hrefOf({ page: 'run', testId: run.testId, runId: run.id, tab: 'trace' })}
+                      className="row-title"
+                    >
+                      #{run.id}
+                    </Link>
+                  </td>
+                  <td>
+                    <RunStateBadge run={run} />
+                  </td>
+                  <td>
+                    <time dateTime={run.createdAt} title={formatTimestamp(run.createdAt)}>
+                      {formatTimeAgo(run.createdAt, now)}
+                    </time>
+                  </td>
+                  <td>{run.executionTime}s</td>
+                  <td>
+                    <span className="counts">
+                      <span className="count-passed">✔ {run.pass}</span>
+                      <span className="count-failed">✘ {run.fail}</span>
+                    </span>
+                  </td>
+                  <td className="muted">{run.source}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <nav className="pager" aria-label="Pages of runs">
+            <button
+              type="button"
+              className="button button-small"
+              disabled={skip === 0}
+              onClick={() => setPage({ key: filterKey, skip: Math.max(0, skip - PAGE_SIZE) })}
+            >
+              Newer
+            </button>
+            <span className="muted">
+              {skip + 1}–{skip + runs.data.items.length} of {runs.data.count}
+            </span>
+            <button
+              type="button"
+              className="button button-small"
+              disabled={skip + runs.data.items.length >= runs.data.count}
+              onClick={() => setPage({ key: filterKey, skip: skip + PAGE_SIZE })}
+            >
+              Older
+            </button>
+          </nav>
+        </>
+      ) : null}
+    </div>
+  );
+}

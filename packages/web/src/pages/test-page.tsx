@@ -1,0 +1,211 @@
+/** One test: what it triggers and checks, its YAML, and its runs. */
+import { useState } from 'react';
+import type { ApiClient } from '../api/api-client';
+import { useApi } from '../api/api-context';
+import type { TestView } from '../api/api-types';
+import { useLoad } from '../api/use-load';
+import { CopyButton } from '../components/copy-button';
+import { describeTrigger } from '../components/describe-trigger';
+import { ErrorMessage } from '../components/error-message';
+import { RunStateBadge } from '../components/run-state-badge';
+import { RunTestButton } from '../components/run-test-button';
+import { useDocumentTitle } from '../components/use-document-title';
+import { formatTimeAgo, formatTimestamp } from '../format/format-time';
+import { Link } from '../router/navigation';
+import { hrefOf } from '../router/routes';
+
+const RUNS_PAGE_SIZE = 50;
+
+/** Saves `text` as a file through the browser's download. */
+function downloadText(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/yaml' }));
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = fileName;
+  anchor.click();
+  URL.revokeObjectURL(url);
+}
+
+/** The test's YAML, as `tracecheck apply` reads it back: shown, copyable and downloadable. */
+function YamlPanel({ api, test }: { readonly api: ApiClient; readonly test: TestView }) {
+  const yaml = useLoad(() => api.getTestYaml(test.id), `yaml:${test.id}:${test.version ?? ''}`);
+  if (yaml.status === 'loading') return <p className="loading">Loading YAML…</p>;
+  if (yaml.status === 'error') return <ErrorMessage error={yaml.error} onRetry={yaml.reload} />;
+  const fileName = `${(test.name || test.id).replace(/[^\w.-]+/g, '-').toLowerCase()}.yaml`;
+  return (
+    <div className="yaml-panel">
+      <div className="yaml-actions">
+        <CopyButton text={yaml.data} label="Copy YAML" />
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => downloadText(fileName, yaml.data)}
+        >
+          Download {fileName}
+        </button>
+      </div>
+      <figure className="code-figure" aria-label={`YAML of ${test.name || test.id}`}>
+        <pre className="code-view">
+          <code>{yaml.data}</code>
+        </pre>
+      </figure>
+    </div>
+  );
+}
+
+function Specs({ test }: { readonly test: TestView }) {
+  const specs = test.specs ?? [];
+  if (specs.length === 0) {
+    return (
+      <p className="empty-hint">
+        This test has no specs yet: its runs only check that a trace arrives. Add a <code>specs:</code> entry
+        with a selector and assertions to its YAML and apply it again.
+      </p>
+    );
+  }
+  return (
+    <ol className="spec-list">
+      {specs.map((spec, index) => (
+        // Specs have no id; a spec's position is what reports and links use (selectedAssertion).
+        // biome-ignore lint/suspicious/noArrayIndexKey: specs are identified by their position
+        <li key={index} className="spec-card">
+          <div className="spec-title">{spec.name || spec.selector || 'All Spans'}</div>
+          {spec.name ? <code className="selector-text">{spec.selector || 'All Spans'}</code> : null}
+          <ul className="assertion-list">
+            {spec.assertions.map((assertion) => (
+              <li key={assertion}>
+                <code>{assertion}</code>
+              </li>
+            ))}
+          </ul>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function TestPage({ testId }: { readonly testId: string }) {
+  const api = useApi();
+  const test = useLoad(() => api.getTest(testId), `test:${testId}`);
+  const runs = useLoad(() => api.listTestRuns(testId, { take: RUNS_PAGE_SIZE }), `test-runs:${testId}`);
+  const [showYaml, setShowYaml] = useState(false);
+  const name = test.status === 'ready' ? test.data.spec.name || testId : testId;
+  useDocumentTitle(name);
+  const now = Date.now();
+
+  if (test.status === 'error') {
+    return (
+      <div className="page">
+        <p>
+          <Link to="/tests">← Tests</Link>
+        </p>
+        <ErrorMessage error={test.error} onRetry={test.reload} />
+      </div>
+    );
+  }
+  const spec = test.status === 'ready' ? test.data.spec : null;
+
+  return (
+    <div className="page">
+      <p className="breadcrumbs">
+        <Link to="/tests">← Tests</Link>
+      </p>
+      <div className="page-header">
+        <div>
+          <h1>
+            {name} {spec?.version ? <span className="muted version">v{spec.version}</span> : null}
+          </h1>
+          {spec ? (
+            <p className="muted">
+              <span className="trigger-badge">{spec.trigger.type.toUpperCase()}</span>{' '}
+              {describeTrigger(spec.trigger)}
+            </p>
+          ) : null}
+          {spec?.description ? <p>{spec.description}</p> : null}
+        </div>
+        <div className="header-actions">
+          <button
+            type="button"
+            className="button"
+            aria-expanded={showYaml}
+            aria-controls="test-yaml"
+            onClick={() => setShowYaml((value) => !value)}
+          >
+            {showYaml ? 'Hide YAML' : 'View YAML'}
+          </button>
+          <RunTestButton testId={testId} label="Run test" primary />
+        </div>
+      </div>
+      {test.status === 'loading' ? <p className="loading">Loading test…</p> : null}
+      {spec && showYaml ? (
+        <section id="test-yaml" aria-label="Test YAML">
+          <YamlPanel api={api} test={spec} />
+        </section>
+      ) : null}
+      {spec ? (
+        <section aria-labelledby="specs-title">
+          <h2 id="specs-title">Specs</h2>
+          <Specs test={spec} />
+        </section>
+      ) : null}
+      <section aria-labelledby="runs-title">
+        <h2 id="runs-title">
+          Runs {runs.status === 'ready' ? <span className="count-badge">{runs.data.count}</span> : null}
+        </h2>
+        {runs.status === 'loading' ? <p className="loading">Loading runs…</p> : null}
+        {runs.status === 'error' ? <ErrorMessage error={runs.error} onRetry={runs.reload} /> : null}
+        {runs.status === 'ready' && runs.data.items.length === 0 ? (
+          <p className="empty-hint">
+            This test never ran. Press <strong>Run test</strong>, or run it from a terminal or CI with{' '}
+            <code>npx tracecheck run test --id {testId}</code>.
+          </p>
+        ) : null}
+        {runs.status === 'ready' && runs.data.items.length > 0 ? (
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">State</th>
+                <th scope="col">Started</th>
+                <th scope="col">Took</th>
+                <th scope="col">Results</th>
+                <th scope="col">Source</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.data.items.map((run) => (
+                <tr key={run.id}>
+                  <td>
+                    <Link
+                      to={hrefOf({ page: 'run', testId, runId: run.id, tab: 'trace' })}
+                      className="row-title"
+                    >
+                      #{run.id}
+                    </Link>{' '}
+                    <span className="muted small">v{run.testVersion}</span>
+                  </td>
+                  <td>
+                    <RunStateBadge run={run} />
+                  </td>
+                  <td>
+                    <time dateTime={run.createdAt} title={formatTimestamp(run.createdAt)}>
+                      {formatTimeAgo(run.createdAt, now)}
+                    </time>
+                  </td>
+                  <td>{run.executionTime}s</td>
+                  <td>
+                    <span className="counts">
+                      <span className="count-passed">✔ {run.pass}</span>
+                      <span className="count-failed">✘ {run.fail}</span>
+                    </span>
+                  </td>
+                  <td className="muted">{run.source}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+    </div>
+  );
+}
