@@ -49,11 +49,13 @@ export interface ControlPlaneOptions {
   /** Embedded mode: opens the in-process agent's end of the link (`session.open` of its link session). */
   readonly embeddedAgent?: OpenAgentLinkEndpoint;
   readonly secretBox?: SecretBox;
+  /** The dashboard's built files, served by the API outside `/api`. */
+  readonly webAssetsDir?: string;
   readonly pipeline?: PipelineConfig;
   /** Timings of the agent link (resends, waits, pings). */
   readonly agentLink?: Pick<
     AgentHubOptions,
-    'resendMs' | 'outcomeCheckMs' | 'agentWaitMs' | 'pingIntervalMs'
+    'resendMs' | 'outcomeCheckMs' | 'agentWaitMs' | 'pingIntervalMs' | 'maxInlineChunkChars'
   >;
   readonly nowMs?: () => number;
   readonly random?: () => number;
@@ -155,6 +157,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
           version: options.version,
           ready: () => ready,
           ...(options.secretBox ? { secretBox: options.secretBox } : {}),
+          ...(options.webAssetsDir ? { webAssetsDir: options.webAssetsDir } : {}),
           ...(options.nowMs ? { now: () => new Date(options.nowMs?.() ?? Date.now()) } : {}),
         });
         await registerAgentLinkRoute(app, {

@@ -9,8 +9,10 @@ import {
   createPostgresStore,
   type Scope,
 } from '@tracecheck/server';
+import { WEB_ASSETS_DIR } from '@tracecheck/web';
 import type { Command } from 'commander';
 import { pino } from 'pino';
+import { dashboardBuilt } from '../dashboard';
 import { type CliIo, readEnv } from '../io';
 import { CLI_VERSION } from '../version';
 
@@ -111,6 +113,7 @@ async function runServer(io: CliIo, options: ServerOptions): Promise<number> {
     version: CLI_VERSION,
     http: { host: options.host, port },
     defaultScope: DEFAULT_SCOPE,
+    ...(dashboardBuilt() ? { webAssetsDir: WEB_ASSETS_DIR } : {}),
     ...(agentKey
       ? { authenticateAgent: async (token: string) => (token === agentKey ? DEFAULT_SCOPE : undefined) }
       : {}),

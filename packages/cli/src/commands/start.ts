@@ -10,8 +10,10 @@ import {
   createPgliteStore,
   type Scope,
 } from '@tracecheck/server';
+import { WEB_ASSETS_DIR } from '@tracecheck/web';
 import type { Command } from 'commander';
 import { pino } from 'pino';
+import { dashboardBuilt } from '../dashboard';
 import type { CliIo } from '../io';
 import { CLI_VERSION } from '../version';
 
@@ -94,6 +96,7 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
     http: { host: options.host, port },
     defaultScope: LOCAL_SCOPE,
     embeddedAgent: (send) => session.open(send),
+    ...(dashboardBuilt() ? { webAssetsDir: WEB_ASSETS_DIR } : {}),
   });
   const addresses = await agent.start();
   let url: string | undefined;
@@ -109,6 +112,7 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
   io.stdout.write(
     [
       `Tracecheck ${CLI_VERSION} is running`,
+      `  dashboard  ${dashboardBuilt() ? url : 'not built (npm run build)'}`,
       `  API        ${url}/api`,
       `  OTLP/gRPC  ${addresses.otlpGrpc?.endpoint ?? 'off'}`,
       `  OTLP/HTTP  ${addresses.otlpHttp ? `${addresses.otlpHttp.endpoint}/v1/traces` : 'off'}`,

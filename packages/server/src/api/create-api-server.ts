@@ -12,6 +12,7 @@ import { handleApiError, handleUnknownRoute } from './handle-api-error';
 import { createResolveExpressionRoute } from './resolve-expression-route';
 import { createResourceRoutes } from './resource-routes';
 import { createResourceService } from './resource-service';
+import { createWebAssetsHandler } from './serve-web-assets';
 import { createSuiteRunRoutes } from './suite-run-routes';
 import { createSystemRoutes } from './system-routes';
 import { createTestRunRoutes } from './test-run-routes';
@@ -37,6 +38,8 @@ export interface ApiServerDeps {
   readonly generateId?: () => string;
   /** Interval of the Server-Sent Events heartbeat; default 15 000 ms. */
   readonly heartbeatMs?: number;
+  /** The dashboard's built files, served outside `/api` (the CLI passes the web package's `dist`). */
+  readonly webAssetsDir?: string;
 }
 
 /** Bodies other than definitions (run starts, dry runs) are small. */
@@ -103,7 +106,14 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   );
 
   app.setErrorHandler(handleApiError);
-  app.setNotFoundHandler(handleUnknownRoute);
+  if (deps.webAssetsDir) {
+    const serveWebAsset = createWebAssetsHandler(deps.webAssetsDir);
+    app.setNotFoundHandler(async (request, reply) => {
+      if (!(await serveWebAsset(request, reply))) handleUnknownRoute(request, reply);
+    });
+  } else {
+    app.setNotFoundHandler(handleUnknownRoute);
+  }
 
   const openStreams = new Set<() => void>();
   // Open event streams would keep the server from closing.

@@ -184,6 +184,12 @@ export function toTraceView(trace: Trace): TraceView {
  */
 export async function readRunTrace(store: Store, scope: Scope, run: RunRecord): Promise<Trace | undefined> {
   if (!isTraceId(run.traceId)) return undefined;
+  const records = await readRunRecords(store, scope, run);
+  return records.length === 0 ? undefined : traceFromRecords(run.traceId, records);
+}
+
+/** The span records of a run: its stored trace, or the chunks buffered while it collects. */
+export async function readRunRecords(store: Store, scope: Scope, run: RunRecord): Promise<SpanRecord[]> {
   const stored = await store.readRunTrace(scope, run.id);
   const chunks = stored === undefined ? await store.readRunSpans(scope, run.id) : [stored];
   const records: SpanRecord[] = [];
@@ -201,7 +207,7 @@ export async function readRunTrace(store: Store, scope: Scope, run: RunRecord): 
       { cause: error },
     );
   }
-  return records.length === 0 ? undefined : traceFromRecords(run.traceId, records);
+  return records;
 }
 
 /** The trace of a run in Tracetest's shape, or undefined when there is none yet. */

@@ -1,4 +1,4 @@
-import { isFinalState, renderTestJUnit, TracecheckError } from '@tracecheck/core';
+import { encodeOtlpJson, isFinalState, renderTestJUnit, TracecheckError } from '@tracecheck/core';
 import type { FastifyRequest } from 'fastify';
 import type { RunService } from '../pipeline/run-service';
 import type { RunRecord, Scope, Store } from '../store/store';
@@ -20,7 +20,7 @@ import {
 import { loadRun } from './load-run';
 import { toRunListQuery } from './run-filters';
 import { renderMissingVariables, toRunInformation } from './run-information';
-import { readRunTraceView, toRunEventView, toTestRunView } from './run-views';
+import { readRunRecords, readRunTraceView, toRunEventView, toTestRunView } from './run-views';
 
 interface TestRunRoutesDeps {
   readonly store: Store;
@@ -157,6 +157,32 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
         const run = await loadRun(store, scope, params.id, params.runId);
         const trace = await readRunTraceView(store, scope, run);
         return { kind: 'json', status: 200, body: toTestRunView(run, now(), trace) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: `${runPath}/trace`,
+      operationId: 'getTestRunTrace',
+      summary: 'The spans of a run (stored trace, or what arrived so far) as OTLP/JSON',
+      tags: TAGS,
+      params: RunIdParamsSchema,
+      responses: { 200: answered, 404: RUN_NOT_FOUND },
+      async handle({ params, request }) {
+        const scope = await resolveScope(request);
+        const run = await loadRun(store, scope, params.id, params.runId);
+        const records = await readRunRecords(store, scope, run);
+        if (records.length === 0) {
+          throw new TracecheckError(
+            'TRACE_NOT_FOUND',
+            `run ${run.id} has no span yet: the trace shows up here as soon as the agent receives its first span`,
+          );
+        }
+        return {
+          kind: 'text',
+          status: 200,
+          contentType: 'application/json; charset=utf-8',
+          body: JSON.stringify(encodeOtlpJson(records)),
+        };
       },
     }),
     defineRoute({
