@@ -13,3 +13,4 @@ export * from './otlp/index';
 export * from './selector/index';
 export * from './trace/index';
 export * from './values/index';
+export * from './completeness/index';

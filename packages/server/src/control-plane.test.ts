@@ -1,12 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  type Agent,
+  type AgentLinkSession,
+  connectAgentLink,
+  createAgent,
+  createAgentLinkSession,
+} from '@tracecheck/agent';
 import { isFinalState } from '@tracecheck/core';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-// TEMPORARY-UNTIL-AGENT-EXPORT
-import { type Agent, createAgent } from '../../agent/src/create-agent';
-import { type AgentLinkSession, connectAgentLink, createAgentLinkSession } from '../../agent/src/link/index';
 import { type ControlPlane, createControlPlane } from './control-plane';
 import { createMemoryEventBus } from './events/memory-event-bus';
 import { type OrderService, startOrderService } from './pipeline/testing/order-service';
@@ -31,15 +36,15 @@ async function startAgent(): Promise<{ agent: Agent; tracesUrl: string }> {
 }
 
 async function startService(tracesUrl: string, consumerDelayMs?: number): Promise<OrderService> {
-  const service = await startOrderService({ tracesUrl, ...(consumerDelayMs === undefined ? {} : { consumerDelayMs }) });
+  const service = await startOrderService({
+    tracesUrl,
+    ...(consumerDelayMs === undefined ? {} : { consumerDelayMs }),
+  });
   cleanups.push(() => service.close());
   return service;
 }
 
-function plane(
-  store: Store,
-  options: Partial<Parameters<typeof createControlPlane>[0]> = {},
-): ControlPlane {
+function plane(store: Store, options: Partial<Parameters<typeof createControlPlane>[0]> = {}): ControlPlane {
   return createControlPlane({
     mode: 'embedded',
     store,
@@ -60,9 +65,41 @@ function testDefinition(id: string, url: string, specs: { selector: string; asse
     spec: {
       id,
       name: id,
-      trigger: { type: 'http', httpRequest: { method: 'POST', url, headers: [], body: '', sslVerification: false } },
+      trigger: {
+        type: 'http',
+        httpRequest: { method: 'POST', url, headers: [], body: '', sslVerification: false },
+      },
       specs,
     },
+  };
+}
+
+/** A TCP proxy to the control plane whose connections can all be cut at once (a network loss). */
+async function startCuttableProxy(targetPort: string) {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server = createServer((client) => {
+    accepted++;
+    const upstream = connect(Number(targetPort), '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => accepted,
+    cut() {
+      for (const socket of sockets) socket.destroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -133,14 +170,26 @@ describe('createControlPlane', () => {
     });
     cleanups.push(() => refused.close());
 
-    const link = connectAgentLink({ serverUrl: url ?? '', token: 'tcagent_good', agent, agentVersion: '0.1.0', name: 'remote' });
+    const link = connectAgentLink({
+      serverUrl: url ?? '',
+      token: 'tcagent_good',
+      agent,
+      agentVersion: '0.1.0',
+      name: 'remote',
+    });
     cleanups.push(() => link.close());
     await link.waitUntilConnected();
     expect(controlPlane.agents.connectedAgents(SCOPE)).toEqual([expect.objectContaining({ name: 'remote' })]);
 
-    await store.upsertResource(SCOPE, 'Test', 'remote-run', testDefinition('remote-run', `${service.url}/orders`, [
-      { selector: 'span[name="POST /orders"]', assertions: ['attr:http.status_code = 201'] },
-    ]).spec, { versioned: true });
+    await store.upsertResource(
+      SCOPE,
+      'Test',
+      'remote-run',
+      testDefinition('remote-run', `${service.url}/orders`, [
+        { selector: 'span[name="POST /orders"]', assertions: ['attr:http.status_code = 201'] },
+      ]).spec,
+      { versioned: true },
+    );
     const outcome = await controlPlane.runs.startTestRun(SCOPE, 'remote-run', { source: 'test' });
     if (!outcome.ok) throw new Error('the run did not start');
     const run = await waitForFinalRun(store, outcome.run.id);
@@ -149,21 +198,79 @@ describe('createControlPlane', () => {
     expect(refused.status()).not.toBe('connected');
   });
 
+  it('the agent link resumes after a network loss mid-trigger, and the run finishes once', async () => {
+    const { agent, tracesUrl } = await startAgent();
+    const service = await startOrderService({ tracesUrl, respondAfterMs: 500 });
+    cleanups.push(() => service.close());
+    const store = await createPgliteStore();
+    const controlPlane = plane(store, {
+      mode: 'distributed',
+      roles: ['api', 'worker'],
+      authenticateAgent: async (token) => (token === 'tcagent_good' ? SCOPE : undefined),
+      agentLink: { resendMs: 100, outcomeCheckMs: 200, agentWaitMs: 10_000 },
+    });
+    const { url } = await controlPlane.start();
+    cleanups.push(() => controlPlane.stop());
+    const proxy = await startCuttableProxy(new URL(url ?? '').port);
+    cleanups.push(() => proxy.close());
+    const link = connectAgentLink({
+      serverUrl: `http://127.0.0.1:${proxy.port}`,
+      token: 'tcagent_good',
+      agent,
+      agentVersion: '0.1.0',
+      reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+      session: { resendMs: 100 },
+    });
+    cleanups.push(() => link.close());
+    await link.waitUntilConnected();
+
+    await store.upsertResource(
+      SCOPE,
+      'Test',
+      'cut',
+      testDefinition('cut', `${service.url}/orders`, [
+        { selector: 'span[name="POST /orders"]', assertions: ['attr:http.status_code = 201'] },
+      ]).spec,
+      { versioned: true },
+    );
+    const outcome = await controlPlane.runs.startTestRun(SCOPE, 'cut', { source: 'test' });
+    if (!outcome.ok) throw new Error('the run did not start');
+    // The service holds its answer for 500 ms: cut the network while the trigger waits for it.
+    while (service.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    proxy.cut();
+    const run = await waitForFinalRun(store, outcome.run.id);
+    expect(run).toMatchObject({ state: 'FINISHED', verdict: true });
+    expect(service.requestsOf(run.traceId)).toHaveLength(1);
+    expect(proxy.connections()).toBeGreaterThanOrEqual(2);
+  });
+
   it('embedded: a restarted control plane resumes the runs the previous process left unfinished', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'tracecheck-resume-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const { agent, tracesUrl } = await startAgent();
     // The consumer span comes 1.5 s after the response: the first process stops while the run waits for it.
     const service = await startService(tracesUrl, 1500);
-    const session: AgentLinkSession = createAgentLinkSession(agent, { agentVersion: '0.1.0', name: 'embedded' });
+    const session: AgentLinkSession = createAgentLinkSession(agent, {
+      agentVersion: '0.1.0',
+      name: 'embedded',
+    });
     cleanups.push(() => session.close());
 
     const firstStore = await createPgliteStore({ dataDir });
-    const first = plane(firstStore, { embeddedAgent: (send) => session.open(send), http: { host: '127.0.0.1', port: 0 } });
+    const first = plane(firstStore, {
+      embeddedAgent: (send) => session.open(send),
+      http: { host: '127.0.0.1', port: 0 },
+    });
     await first.start();
-    await firstStore.upsertResource(SCOPE, 'Test', 'resumed', testDefinition('resumed', `${service.url}/orders`, [
-      { selector: 'span[name="orders process"]', assertions: ['attr:messaging.system = "kafka"'] },
-    ]).spec, { versioned: true });
+    await firstStore.upsertResource(
+      SCOPE,
+      'Test',
+      'resumed',
+      testDefinition('resumed', `${service.url}/orders`, [
+        { selector: 'span[name="orders process"]', assertions: ['attr:messaging.system = "kafka"'] },
+      ]).spec,
+      { versioned: true },
+    );
     const outcome = await first.runs.startTestRun(SCOPE, 'resumed', { source: 'test' });
     if (!outcome.ok) throw new Error('the run did not start');
     for (;;) {
@@ -180,7 +287,9 @@ describe('createControlPlane', () => {
     const run = await waitForFinalRun(secondStore, outcome.run.id);
     expect(run).toMatchObject({ state: 'FINISHED', verdict: true });
     expect(service.requestsOf(run.traceId)).toHaveLength(1);
-    const attempts = (await secondStore.listRunEvents(SCOPE, run.id)).filter((event) => event.type === 'COLLECTION_STARTED');
+    const attempts = (await secondStore.listRunEvents(SCOPE, run.id)).filter(
+      (event) => event.type === 'COLLECTION_STARTED',
+    );
     expect(attempts.length).toBe(2);
   });
 });

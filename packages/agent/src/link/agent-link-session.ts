@@ -22,7 +22,7 @@ export interface AgentLinkSessionOptions {
   readonly name: string;
   /** Spans of a watched trace are gathered this long, then sent as one chunk. Default 10 ms. */
   readonly spanBatchMs?: number;
-  /** Spans per chunk at most (a bigger batch is split). Default 5000. */
+  /** Spans per chunk at most (a bigger batch is split). Default 2000. */
   readonly maxSpansPerChunk?: number;
   /** Unacknowledged results and span chunks are sent again this often while connected. Default 5 s. */
   readonly resendMs?: number;
@@ -92,7 +92,7 @@ const MAX_KEPT_JOBS = 10_000;
  */
 export function createAgentLinkSession(agent: Agent, options: AgentLinkSessionOptions): AgentLinkSession {
   const spanBatchMs = options.spanBatchMs ?? 10;
-  const maxSpansPerChunk = options.maxSpansPerChunk ?? 5000;
+  const maxSpansPerChunk = options.maxSpansPerChunk ?? 2000;
   const resendMs = options.resendMs ?? 5000;
   const resultRetentionMs = options.resultRetentionMs ?? 3_600_000;
   const maxWatchMs = options.maxWatchMs ?? 3_600_000;

@@ -3,7 +3,13 @@ import { encodeOtlpProtobuf, type SpanId } from '@tracecheck/core';
 import type { AgentJob, AgentMessage, ServerMessage } from '@tracecheck/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { postProtobuf, spanRecordOf, startTestAgent, type TestAgent, traceIdOf } from '../testing/agent-test-helpers';
+import {
+  postProtobuf,
+  spanRecordOf,
+  startTestAgent,
+  type TestAgent,
+  traceIdOf,
+} from '../testing/agent-test-helpers';
 import { type LocalServer, startLocalServer } from '../triggers/testing/local-server';
 import { type AgentLink, agentLinkUrl, connectAgentLink } from './connect-agent-link';
 
@@ -92,7 +98,11 @@ const is =
   (message: AgentMessage): message is Extract<AgentMessage, { type: K }> =>
     message.type === type && (jobId === undefined || ('jobId' in message && message.jobId === jobId));
 
-function triggerJob(id: string, url: string, overrides: Partial<Extract<AgentJob, { kind: 'trigger' }>> = {}): AgentJob {
+function triggerJob(
+  id: string,
+  url: string,
+  overrides: Partial<Extract<AgentJob, { kind: 'trigger' }>> = {},
+): AgentJob {
   return {
     kind: 'trigger',
     id,
@@ -161,7 +171,12 @@ describe('connectAgentLink', () => {
     expect(link.status()).toBe('connected');
     expect(plane.attempts[0]?.authorization).toBe(`Bearer ${TOKEN}`);
     const hello = await plane.waitFor(is('hello'));
-    expect(hello).toMatchObject({ agentVersion: '1.0.0', protocolVersions: [1], name: 'test-agent', pendingResults: [] });
+    expect(hello).toMatchObject({
+      agentVersion: '1.0.0',
+      protocolVersions: [1],
+      name: 'test-agent',
+      pendingResults: [],
+    });
 
     const job = triggerJob('run-7-trigger', serviceUrl);
     plane.send({ type: 'job', job });
@@ -194,14 +209,20 @@ describe('connectAgentLink', () => {
     });
     plane.send({ type: 'job', job: resolved });
     const ok = await plane.waitFor(is('job-result', resolved.id));
-    expect(ok.outcome).toMatchObject({ ok: true, result: { result: { type: 'http', http: { statusCode: 201 } } } });
+    expect(ok.outcome).toMatchObject({
+      ok: true,
+      result: { result: { type: 'http', http: { statusCode: 201 } } },
+    });
 
     const unresolved = triggerJob('run-9-trigger', `http://127.0.0.1:\${var:MISSING}/x`);
     plane.send({ type: 'job', job: unresolved });
     const failed = await plane.waitFor(is('job-result', unresolved.id));
     expect(failed.outcome).toMatchObject({
       ok: true,
-      result: { kind: 'trigger', result: { type: 'http', error: { message: expect.stringMatching(/could not be resolved.*MISSING/) } } },
+      result: {
+        kind: 'trigger',
+        result: { type: 'http', error: { message: expect.stringMatching(/could not be resolved.*MISSING/) } },
+      },
     });
     expect(requests).toHaveLength(1);
   });
@@ -218,8 +239,13 @@ describe('connectAgentLink', () => {
 
     const firstChunk = await plane.waitFor(is('spans', job.id));
     expect(firstChunk).toMatchObject({ runId: 3, traceId, seq: 1 });
-    await postProtobuf(agent.tracesUrl, encodeOtlpProtobuf([spanRecordOf(0x55, 2, { parentSpanId: early.spanId as SpanId })]));
-    const secondChunk = await plane.waitFor((m): m is Extract<AgentMessage, { type: 'spans' }> => m.type === 'spans' && m.seq === 2);
+    await postProtobuf(
+      agent.tracesUrl,
+      encodeOtlpProtobuf([spanRecordOf(0x55, 2, { parentSpanId: early.spanId as SpanId })]),
+    );
+    const secondChunk = await plane.waitFor(
+      (m): m is Extract<AgentMessage, { type: 'spans' }> => m.type === 'spans' && m.seq === 2,
+    );
     expect(secondChunk.runId).toBe(3);
 
     // Chunk 1 was never acknowledged: it comes again; once acknowledged it stops.
@@ -274,7 +300,10 @@ describe('connectAgentLink', () => {
     const result = await plane.waitFor(is('job-result', 'job-x'));
     expect(result.outcome).toMatchObject({
       ok: false,
-      error: { code: 'REQUEST_INVALID', message: expect.stringMatching(/does not know jobs of kind "teleport"/) },
+      error: {
+        code: 'REQUEST_INVALID',
+        message: expect.stringMatching(/does not know jobs of kind "teleport"/),
+      },
     });
   });
 

@@ -19,7 +19,8 @@ export interface AgentLinkOptions {
   readonly reconnect?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
   /**
    * A connection that brings no message (the control plane pings) for this long is dropped and
-   * dialled again: it catches network losses a socket does not notice. Default 45 s.
+   * dialled again: it catches network losses a socket does not notice (the control plane pings every
+   * 10 s). Default 30 s.
    */
   readonly silenceTimeoutMs?: number;
   /** Uniform in [0, 1): the jitter of the reconnect waits. Default `Math.random`. */
@@ -80,7 +81,7 @@ export function connectAgentLink(options: AgentLinkOptions): AgentLink {
   const url = agentLinkUrl(options.serverUrl);
   const initialDelayMs = options.reconnect?.initialDelayMs ?? 500;
   const maxDelayMs = options.reconnect?.maxDelayMs ?? 30_000;
-  const silenceTimeoutMs = options.silenceTimeoutMs ?? 45_000;
+  const silenceTimeoutMs = options.silenceTimeoutMs ?? 30_000;
   const random = options.random ?? Math.random;
   const logger = options.agent.logger.child({ component: 'agent-link', url });
 

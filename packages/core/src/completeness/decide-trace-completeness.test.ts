@@ -35,6 +35,7 @@ const CONSUMER: FixtureSpan = {
 const ORPHAN: FixtureSpan = { id: 5, parent: 9, name: 'cache get', startMs: 6, endMs: 7 };
 
 const SETTLE_MS = 300;
+const GRACE_MS = 5000;
 const DEADLINE_MS = 60_000;
 
 function input(
@@ -49,6 +50,7 @@ function input(
     lastSpanAtMs: rows.length > 0 ? 1000 : null,
     nowMs: 1000,
     settleMs: SETTLE_MS,
+    missingParentGraceMs: GRACE_MS,
     deadlineMs: DEADLINE_MS,
     ...rest,
   };
@@ -121,10 +123,26 @@ const cases: readonly Case[] = [
     reason: /3 spans arrived/,
   },
   {
-    name: 'a span waits for its parent: not complete',
+    name: 'a span waits for its parent: recheck when the grace for missing parents ends',
     input: input({ rows: [SERVER, ORPHAN], nowMs: 1500 }),
-    expected: { complete: false, recheckInMs: DEADLINE_MS - 1500, missingParents: 1 },
+    expected: { complete: false, recheckInMs: GRACE_MS - 500, missingParents: 1 },
     reason: /1 span waits for a parent that has not arrived/,
+  },
+  {
+    name: 'a parent that never comes (an unexported proxy span) holds the trace only for the grace',
+    input: input({ rows: [SERVER, ORPHAN], nowMs: 1000 + GRACE_MS }),
+    expected: { complete: true, cause: 'settled', missingParents: 1 },
+    reason: /1 span never got its parent within 5 s \(a proxy that does not export its spans\?\)/,
+  },
+  {
+    name: 'a selector that does not match yet waits past the grace for parents, until the deadline',
+    input: input({
+      rows: [SERVER, ORPHAN],
+      nowMs: 1000 + GRACE_MS,
+      selectors: ['span[name="orders process"]'],
+    }),
+    expected: { complete: false, recheckInMs: DEADLINE_MS - 1000 - GRACE_MS, missingParents: 1 },
+    reason: /matches no span yet; 1 span waits for a parent/,
   },
   {
     name: 'the root whose parent is the trigger span is not missing its parent',

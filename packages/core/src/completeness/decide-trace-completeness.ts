@@ -22,6 +22,13 @@ export interface TraceCompletenessInput {
   readonly nowMs: number;
   /** How long no new span may arrive before a trace that meets the other conditions is complete. */
   readonly settleMs: number;
+  /**
+   * How long after the last arrival a span still waits for a missing parent. A parent usually comes in
+   * a later export (batching exporters send every few seconds), but some never come: a proxy that
+   * traces without exporting to this backend sits between the trigger and the service. Past this
+   * window the trace completes without them.
+   */
+  readonly missingParentGraceMs: number;
   /** When the polling profile's timeout ends the wait, whatever arrived. */
   readonly deadlineMs: number;
 }
@@ -37,8 +44,8 @@ interface CompletenessFacts {
 }
 
 /**
- * The collector's decision. `settled`: every selector matches, no span waits for its parent and the
- * settle window saw nothing new. `deadline`: the timeout passed first (with `spanCount` 0 the run has
+ * The collector's decision. `settled`: every selector matches, no span waits for its parent (or the
+ * grace for missing parents passed) and the settle window saw nothing new. `deadline`: the timeout passed first (with `spanCount` 0 the run has
  * no trace at all). Not complete: decide again after `recheckInMs`, or sooner when a span arrives.
  */
 export type TraceCompleteness =
@@ -52,7 +59,8 @@ export type TraceCompleteness =
  * reports its syntax error; waiting cannot fix it).
  * @example
  * decideTraceCompleteness({ traceId, spans, trigger, selectors: ['span[name="GET /"]'],
- *   lastSpanAtMs: 1000, nowMs: 1400, settleMs: 300, deadlineMs: 60_000 }) // { complete: true, cause: 'settled', … }
+ *   lastSpanAtMs: 1000, nowMs: 1400, settleMs: 300, missingParentGraceMs: 5000, deadlineMs: 60_000 })
+ * // { complete: true, cause: 'settled', … }
  */
 export function decideTraceCompleteness(input: TraceCompletenessInput): TraceCompleteness {
   const spanCount = input.spans.length;
@@ -90,7 +98,7 @@ export function decideTraceCompleteness(input: TraceCompletenessInput): TraceCom
   if (deadlinePassed) {
     return { complete: true, cause: 'deadline', reason: describeDeadline(facts), ...facts };
   }
-  if (unmatchedSelectors.length > 0 || missingParents > 0) {
+  if (unmatchedSelectors.length > 0) {
     return {
       complete: false,
       // Only a new span can change this; the deadline ends the wait otherwise.
@@ -99,10 +107,23 @@ export function decideTraceCompleteness(input: TraceCompletenessInput): TraceCom
       ...facts,
     };
   }
+  const quietMs = input.nowMs - (input.lastSpanAtMs ?? input.nowMs);
+  if (missingParents > 0 && quietMs < input.missingParentGraceMs) {
+    return {
+      complete: false,
+      recheckInMs: Math.min(input.missingParentGraceMs - quietMs, untilDeadlineMs),
+      reason: describeWaiting(facts),
+      ...facts,
+    };
+  }
+  const parents =
+    missingParents === 0
+      ? 'no span waits for its parent'
+      : `${missingParents} ${plural(missingParents, 'span')} never got ${missingParents === 1 ? 'its parent' : 'their parents'} within ${formatMs(input.missingParentGraceMs)} (a proxy that does not export its spans?)`;
   return {
     complete: true,
     cause: 'settled',
-    reason: `${spanCount} ${plural(spanCount, 'span')} arrived, every selector matches, no span waits for its parent and nothing new came for ${formatMs(input.settleMs)}`,
+    reason: `${spanCount} ${plural(spanCount, 'span')} arrived, every selector matches, ${parents} and nothing new came for ${formatMs(input.settleMs)}`,
     ...facts,
   };
 }

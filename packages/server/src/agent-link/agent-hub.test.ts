@@ -1,11 +1,15 @@
 import { Buffer } from 'node:buffer';
-import { encodeOtlpProtobuf, isTracecheckError, type SpanId, type SpanRecord, type TraceId } from '@tracecheck/core';
+import { type Agent, createAgent, createAgentLinkSession } from '@tracecheck/agent';
+import {
+  encodeOtlpProtobuf,
+  isTracecheckError,
+  type SpanId,
+  type SpanRecord,
+  type TraceId,
+} from '@tracecheck/core';
 import type { AgentJob, AgentMessage, ServerMessage } from '@tracecheck/protocol';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-// TEMPORARY-UNTIL-AGENT-EXPORT
-import { type Agent, createAgent } from '../../../agent/src/create-agent';
-import { createAgentLinkSession } from '../../../agent/src/link/index';
 import type { EventBus, LiveEvent } from '../events/event-bus';
 import { createMemoryEventBus } from '../events/memory-event-bus';
 import { createPgliteStore } from '../store/pglite-store';
@@ -34,7 +38,11 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function startHub(relay: LinkRelay, bus: EventBus, options: { agentWaitMs?: number; serverVersion?: string } = {}): AgentHub {
+function startHub(
+  relay: LinkRelay,
+  bus: EventBus,
+  options: { agentWaitMs?: number; serverVersion?: string } = {},
+): AgentHub {
   const hub = createAgentHub({
     store,
     bus,
@@ -81,7 +89,14 @@ function recordingTransport() {
 }
 
 function hello(overrides: Partial<Extract<AgentMessage, { type: 'hello' }>> = {}): AgentMessage {
-  return { type: 'hello', agentVersion: '1.0.0', protocolVersions: [1], name: 'raw', pendingResults: [], ...overrides };
+  return {
+    type: 'hello',
+    agentVersion: '1.0.0',
+    protocolVersions: [1],
+    name: 'raw',
+    pendingResults: [],
+    ...overrides,
+  };
 }
 
 const stopJob = (id: string): AgentJob => ({ kind: 'stop', id, scope: SCOPE, runId: 1 });
@@ -90,8 +105,13 @@ describe('createAgentHub', () => {
   it('dispatches a job to an agent of the environment and resolves with its result', async () => {
     const hub = startHub(createMemoryLinkRelay(), createMemoryEventBus({ logger }));
     await startLinkedAgent(hub);
-    expect(hub.connectedAgents(SCOPE)).toEqual([expect.objectContaining({ name: 'agent-1', agentVersion: '1.0.0', protocolVersion: 1 })]);
-    await expect(hub.dispatch(stopJob('stop-1'), { timeoutMs: 2000 })).resolves.toEqual({ kind: 'stop', ok: true });
+    expect(hub.connectedAgents(SCOPE)).toEqual([
+      expect.objectContaining({ name: 'agent-1', agentVersion: '1.0.0', protocolVersion: 1 }),
+    ]);
+    await expect(hub.dispatch(stopJob('stop-1'), { timeoutMs: 2000 })).resolves.toEqual({
+      kind: 'stop',
+      ok: true,
+    });
   });
 
   it('reaches the agent through another process’s hub (a worker dispatching, an api replica holding the agent)', async () => {
@@ -101,14 +121,21 @@ describe('createAgentHub', () => {
     const worker = startHub(relay, bus);
     await startLinkedAgent(replica);
     expect(worker.connectedAgents(SCOPE)).toEqual([]);
-    await expect(worker.dispatch(stopJob('stop-2'), { timeoutMs: 2000 })).resolves.toEqual({ kind: 'stop', ok: true });
+    await expect(worker.dispatch(stopJob('stop-2'), { timeoutMs: 2000 })).resolves.toEqual({
+      kind: 'stop',
+      ok: true,
+    });
   });
 
   it('fails with AGENT_UNAVAILABLE, saying what to start, when no agent takes the job', async () => {
     const hub = startHub(createMemoryLinkRelay(), createMemoryEventBus({ logger }), { agentWaitMs: 150 });
-    const error = await hub.dispatch(stopJob('stop-3'), { timeoutMs: 1000 }).catch((caught: unknown) => caught);
+    const error = await hub
+      .dispatch(stopJob('stop-3'), { timeoutMs: 1000 })
+      .catch((caught: unknown) => caught);
     expect(isTracecheckError(error) && error.code).toBe('AGENT_UNAVAILABLE');
-    expect(String(error)).toMatch(/no agent of environment "prod" took the stop job of run 1 within 150 ms.*tracecheck agent --api-key/);
+    expect(String(error)).toMatch(
+      /no agent of environment "prod" took the stop job of run 1 within 150 ms.*tracecheck agent --api-key/,
+    );
   });
 
   it('rejects with the agent’s error when it cannot run the job', async () => {
@@ -123,11 +150,15 @@ describe('createAgentHub', () => {
       dataStore: { type: 'jaeger', jaeger: { endpoint: '127.0.0.1:1' } },
     };
     const error = await hub.dispatch(job, { timeoutMs: 2000 }).catch((caught: unknown) => caught);
-    expect(String(error)).toMatch(/the agent could not run the poll job of run 1: invalid trace id "not-a-trace-id"/);
+    expect(String(error)).toMatch(
+      /the agent could not run the poll job of run 1: invalid trace id "not-a-trace-id"/,
+    );
   });
 
   it('welcomes an agent of another version with a warning, and refuses one without a common protocol version', async () => {
-    const hub = startHub(createMemoryLinkRelay(), createMemoryEventBus({ logger }), { serverVersion: '2.0.0' });
+    const hub = startHub(createMemoryLinkRelay(), createMemoryEventBus({ logger }), {
+      serverVersion: '2.0.0',
+    });
     const older = recordingTransport();
     hub.accept(SCOPE, older.transport).receive(hello({ agentVersion: '1.4.0' }));
     expect(older.sent).toEqual([
@@ -135,7 +166,9 @@ describe('createAgentHub', () => {
         type: 'welcome',
         protocolVersion: 1,
         serverVersion: '2.0.0',
-        warning: expect.stringMatching(/agent runs version 1.4.0 and the control plane 2.0.0: they work together/),
+        warning: expect.stringMatching(
+          /agent runs version 1.4.0 and the control plane 2.0.0: they work together/,
+        ),
       }),
     ]);
 
@@ -144,7 +177,9 @@ describe('createAgentHub', () => {
     expect(future.sent).toEqual([
       {
         type: 'refused',
-        reason: expect.stringMatching(/speaks agent link protocol 1, the agent \(version 9.0.0\) 7, 8: upgrade the older of the two/),
+        reason: expect.stringMatching(
+          /speaks agent link protocol 1, the agent \(version 9.0.0\) 7, 8: upgrade the older of the two/,
+        ),
       },
     ]);
     expect(future.closedWith()).toBe('no common protocol version');
@@ -176,14 +211,32 @@ describe('createAgentHub', () => {
     connection.receive(hello());
     const chunk = encodeOtlpProtobuf([spanOf(TRACE_ID as TraceId, '00000000000000a1' as SpanId)]);
     const otlpBase64 = Buffer.from(chunk).toString('base64');
-    connection.receive({ type: 'spans', jobId: 'watch-1', runId: run.id, traceId: TRACE_ID, seq: 1, otlpBase64 });
+    connection.receive({
+      type: 'spans',
+      jobId: 'watch-1',
+      runId: run.id,
+      traceId: TRACE_ID,
+      seq: 1,
+      otlpBase64,
+    });
     // Spans for a run that does not exist are acknowledged (and dropped), or the agent would resend them forever.
-    connection.receive({ type: 'spans', jobId: 'watch-2', runId: 999_999, traceId: TRACE_ID, seq: 4, otlpBase64 });
+    connection.receive({
+      type: 'spans',
+      jobId: 'watch-2',
+      runId: 999_999,
+      traceId: TRACE_ID,
+      seq: 4,
+      otlpBase64,
+    });
     await vitestWaitFor(() => raw.sent.filter((message) => message.type === 'spans-ack').length === 2);
 
     expect(await store.readRunSpans(SCOPE, run.id)).toEqual([chunk]);
     expect(events).toEqual([
-      expect.objectContaining({ type: 'spans', runId: run.id, payload: { jobId: 'watch-1', seq: 1, traceId: TRACE_ID, otlpBase64 } }),
+      expect.objectContaining({
+        type: 'spans',
+        runId: run.id,
+        payload: { jobId: 'watch-1', seq: 1, traceId: TRACE_ID, otlpBase64 },
+      }),
     ]);
     expect(raw.sent).toContainEqual({ type: 'spans-ack', jobId: 'watch-1', seq: 1 });
     expect(raw.sent).toContainEqual({ type: 'spans-ack', jobId: 'watch-2', seq: 4 });

@@ -81,8 +81,13 @@ export interface AgentHubOptions {
   readonly outcomeCheckMs?: number;
   /** How long a job waits for an agent to accept it. Default 30 s. */
   readonly agentWaitMs?: number;
-  /** Agents are pinged this often; one silent for three pings is disconnected. Default 15 s. */
+  /** Agents are pinged this often; one silent for three pings is disconnected. Default 10 s. */
   readonly pingIntervalMs?: number;
+  /**
+   * Span chunks up to this size (base64 characters) travel inside their `spans` event; bigger ones are
+   * announced without their bytes and read from the store (NATS messages stay well under 1 MB). Default 256 Ki.
+   */
+  readonly maxInlineChunkChars?: number;
   /** Milliseconds of a monotonic or wall clock. Default `Date.now`. */
   readonly nowMs?: () => number;
 }
@@ -119,8 +124,9 @@ export function createAgentHub(options: AgentHubOptions): AgentHub {
   const resendMs = options.resendMs ?? 1000;
   const outcomeCheckMs = options.outcomeCheckMs ?? 5000;
   const agentWaitMs = options.agentWaitMs ?? 30_000;
-  const pingIntervalMs = options.pingIntervalMs ?? 15_000;
+  const pingIntervalMs = options.pingIntervalMs ?? 10_000;
   const nowMs = options.nowMs ?? Date.now;
+  const maxInlineChunkChars = options.maxInlineChunkChars ?? 256 * 1024;
 
   const connections = new Map<string, Set<Connection>>();
   const relaySubscriptions = new Map<string, Promise<Unsubscribe>>();
@@ -220,18 +226,26 @@ export function createAgentHub(options: AgentHubOptions): AgentHub {
       sendTo(connection, { type: 'spans-ack', jobId: message.jobId, seq: message.seq });
       return;
     }
-    await bus.publish({
-      type: 'spans',
-      organizationId: scope.organizationId,
-      environmentId: scope.environmentId,
-      runId: message.runId,
-      payload: {
-        jobId: message.jobId,
-        seq: message.seq,
-        traceId: message.traceId,
-        otlpBase64: message.otlpBase64,
-      },
-    });
+    // Stored: acknowledge whatever happens to the announcement (the collector reads the store before
+    // it calls a trace complete, so a lost announcement only delays it). Big chunks are announced
+    // without their bytes, which the collector then reads from the store (bus messages stay small).
+    const inline = message.otlpBase64.length <= maxInlineChunkChars;
+    await bus
+      .publish({
+        type: 'spans',
+        organizationId: scope.organizationId,
+        environmentId: scope.environmentId,
+        runId: message.runId,
+        payload: {
+          jobId: message.jobId,
+          seq: message.seq,
+          traceId: message.traceId,
+          ...(inline ? { otlpBase64: message.otlpBase64 } : {}),
+        },
+      })
+      .catch((error: unknown) =>
+        logger.warn({ err: error, runId: message.runId }, 'could not announce stored spans'),
+      );
     sendTo(connection, { type: 'spans-ack', jobId: message.jobId, seq: message.seq });
   }
 

@@ -29,7 +29,9 @@ function describeRelay(name: string, openRelays: (count: number) => Promise<Link
       const received: string[] = [];
       await first!.subscribeJobs(SCOPE, (j) => received.push(`first:${j.id}`));
       await second!.subscribeJobs(SCOPE, (j) => received.push(`second:${j.id}`));
-      await sender!.subscribeJobs({ organizationId: 'other', environmentId: 'prod' }, (j) => received.push(`other:${j.id}`));
+      await sender!.subscribeJobs({ organizationId: 'other', environmentId: 'prod' }, (j) =>
+        received.push(`other:${j.id}`),
+      );
       for (const id of ['a', 'b', 'c', 'd']) await sender!.sendJob(job(id), false);
       await sender!.sendJob(job('w', 'watch-trace'), true);
       await settle();
@@ -44,7 +46,11 @@ function describeRelay(name: string, openRelays: (count: number) => Promise<Link
       const stop = await worker!.subscribeUpdates('job-1', (update) => updates.push(update));
       await replica!.publishUpdate({ type: 'accepted', jobId: 'job-1' });
       await replica!.publishUpdate({ type: 'accepted', jobId: 'job-2' });
-      await replica!.publishUpdate({ type: 'outcome', jobId: 'job-1', outcome: { ok: true, result: { kind: 'stop', ok: true } } });
+      await replica!.publishUpdate({
+        type: 'outcome',
+        jobId: 'job-1',
+        outcome: { ok: true, result: { kind: 'stop', ok: true } },
+      });
       await settle();
       stop();
       await replica!.publishUpdate({ type: 'accepted', jobId: 'job-1' });

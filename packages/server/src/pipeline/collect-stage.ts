@@ -10,8 +10,7 @@ import {
   toSpanInput,
 } from '@tracecheck/core';
 import type { DataStoreJson, PollJobResult } from '@tracecheck/protocol';
-// TEMPORARY-UNTIL-CORE-EXPORT
-import { decideTraceCompleteness, type TraceCompleteness } from '../../../core/src/completeness/index';
+import { decideTraceCompleteness, type TraceCompleteness } from '@tracecheck/core';
 import type { LiveEvent } from '../events/event-bus';
 import type { Delivery, StageHandler } from '../queue/queue';
 import type { RunRecord, Scope } from '../store/store';
@@ -98,7 +97,8 @@ export function createCollectStage(context: PipelineContext): StageHandler {
       return;
     }
     if (run.state !== 'AWAITING_TRACE') {
-      if (run.state !== 'CREATED' && run.state !== 'EXECUTING') await catchUpRun(context, scope, run, delivery.attempt);
+      if (run.state !== 'CREATED' && run.state !== 'EXECUTING')
+        await catchUpRun(context, scope, run, delivery);
       return;
     }
     const key = `${scope.organizationId}/${scope.environmentId}/${run.id}`;
@@ -328,6 +328,7 @@ function waitForTrace(
         lastSpanAtMs,
         nowMs: context.nowMs(),
         settleMs,
+        missingParentGraceMs: context.config.missingParentGraceMs,
         deadlineMs,
       });
 

@@ -9,8 +9,8 @@ import type { RunState, Scope, Store } from '../store/store';
 import { createCollectStage } from './collect-stage';
 import { createEvaluateStage } from './evaluate-stage';
 import { createFinishStage } from './finish-stage';
-import { publishStageOf } from './move-run';
 import { createDeadLetterHandler } from './handle-dead-letter';
+import { publishStageOf } from './move-run';
 import { type PipelineConfig, type PipelineContext, resolvePipelineConfig } from './pipeline-context';
 import { createSuiteStepStage, isSuiteRunFinal } from './suite-step-stage';
 import { createTriggerStage } from './trigger-stage';
@@ -128,7 +128,10 @@ export function createPipelineWorkers(dependencies: PipelineDependencies): Pipel
         await context.queue.publish({ stage: 'suite-step', ...scope, runId: suiteRun.id });
       }
       if (runs.items.length + unfinished.length > 0) {
-        context.logger.info({ runs: runs.items.length, suiteRuns: unfinished.length }, 'resumed unfinished runs');
+        context.logger.info(
+          { runs: runs.items.length, suiteRuns: unfinished.length },
+          'resumed unfinished runs',
+        );
       }
       return runs.items.length + unfinished.length;
     },

@@ -41,7 +41,7 @@ export function createEvaluateStage(context: PipelineContext): StageHandler {
     }
     if (!EVALUATING.includes(run.state)) {
       if (run.state !== 'CREATED' && run.state !== 'EXECUTING' && run.state !== 'AWAITING_TRACE') {
-        await catchUpRun(context, scope, run, delivery.attempt);
+        await catchUpRun(context, scope, run, delivery);
       }
       return;
     }

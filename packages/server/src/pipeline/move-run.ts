@@ -85,19 +85,28 @@ function moverOf(state: RunState): RunEventInput['stage'] {
 
 /**
  * A stage found the run already past it: someone moved it on. Queues the stage of its current state
- * (the mover may have died before queueing it). On a redelivery (`attempt` > 1) the mover may also have
- * died between its compare-and-set and its events: then the missing `STATE_CHANGED` line is written
- * and the state published, so the log still shows every state once. (A first delivery can be a
- * duplicate racing the mover, which writes the line itself.)
+ * (the mover may have died before queueing it). On a redelivery (`attempt` > 1) of the stage whose
+ * move put the run in its current state, that move's worker may have died between its
+ * compare-and-set and its events: then the missing `STATE_CHANGED` line is written and the state
+ * published, so the log still shows every state once. A run moved further on needs no repair: its
+ * next stage was queued, which happens after the events were written.
  */
-export async function catchUpRun(context: PipelineContext, scope: Scope, run: RunRecord, attempt: number): Promise<void> {
-  if (attempt > 1) {
+export async function catchUpRun(
+  context: PipelineContext,
+  scope: Scope,
+  run: RunRecord,
+  delivery: { readonly attempt: number; readonly message: { readonly stage: Stage } },
+): Promise<void> {
+  const mover = moverOf(run.state);
+  if (delivery.attempt > 1 && mover === delivery.message.stage) {
     const events = await context.store.listRunEvents(scope, run.id);
-    const recorded = events.some((event) => event.type === 'STATE_CHANGED' && event.data?.state === run.state);
+    const recorded = events.some(
+      (event) => event.type === 'STATE_CHANGED' && event.data?.state === run.state,
+    );
     if (!recorded) {
       await recordRunEvents(context, scope, run, [
         stateChanged(
-          moverOf(run.state),
+          mover,
           run.state,
           'recorded by a later attempt: the worker that moved the run stopped before noting it',
         ),

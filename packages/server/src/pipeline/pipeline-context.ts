@@ -14,6 +14,11 @@ export interface PipelineConfig {
    * their parents counts as complete. Default 300 ms.
    */
   readonly settleMs?: number;
+  /**
+   * How long after the last new span a span whose parent has not arrived still holds the trace back.
+   * Default 5 s: batching exporters send a parent that ends after its children up to 5 s later.
+   */
+  readonly missingParentGraceMs?: number;
   /** The limit of a trigger (connection, redirects, response). Default 30 s. */
   readonly triggerTimeoutMs?: number;
   /** A stage that runs long tells the queue it is alive this often. Default 5 s (keep it below the ack timeout). */
@@ -28,6 +33,7 @@ export interface PipelineConfig {
 
 export interface ResolvedPipelineConfig {
   readonly settleMs: number;
+  readonly missingParentGraceMs: number;
   readonly triggerTimeoutMs: number;
   readonly heartbeatMs: number;
   readonly concurrency: Readonly<Record<Stage, number>>;
@@ -51,24 +57,27 @@ const DEFAULT_CONCURRENCY: Readonly<Record<Stage, number>> = {
 export function resolvePipelineConfig(config: PipelineConfig = {}): ResolvedPipelineConfig {
   const resolved: ResolvedPipelineConfig = {
     settleMs: config.settleMs ?? 300,
+    missingParentGraceMs: config.missingParentGraceMs ?? 5000,
     triggerTimeoutMs: config.triggerTimeoutMs ?? 30_000,
     heartbeatMs: config.heartbeatMs ?? 5000,
     concurrency: { ...DEFAULT_CONCURRENCY, ...config.concurrency },
     defaultPolling: config.defaultPolling ?? { retryDelayMs: 5000, timeoutMs: 60_000 },
     workerName: config.workerName ?? `${hostname()}/${process.pid}`,
   };
-  const durations: [string, number][] = [
-    ['settleMs', resolved.settleMs],
-    ['triggerTimeoutMs', resolved.triggerTimeoutMs],
-    ['heartbeatMs', resolved.heartbeatMs],
-    ['defaultPolling.retryDelayMs', resolved.defaultPolling.retryDelayMs],
-    ['defaultPolling.timeoutMs', resolved.defaultPolling.timeoutMs],
+  // Windows may be 0 (no wait); limits and intervals must be positive.
+  const durations: [name: string, valueMs: number, mayBeZero: boolean][] = [
+    ['settleMs', resolved.settleMs, true],
+    ['missingParentGraceMs', resolved.missingParentGraceMs, true],
+    ['triggerTimeoutMs', resolved.triggerTimeoutMs, false],
+    ['heartbeatMs', resolved.heartbeatMs, false],
+    ['defaultPolling.retryDelayMs', resolved.defaultPolling.retryDelayMs, false],
+    ['defaultPolling.timeoutMs', resolved.defaultPolling.timeoutMs, false],
   ];
-  for (const [name, value] of durations) {
-    if (!Number.isFinite(value) || value < 0 || (name !== 'settleMs' && value === 0)) {
+  for (const [name, valueMs, mayBeZero] of durations) {
+    if (!Number.isFinite(valueMs) || valueMs < 0 || (!mayBeZero && valueMs === 0)) {
       throw new TracecheckError(
         'CONFIG_INVALID',
-        `pipeline ${name} is ${String(value)}: expected a number of milliseconds above 0${name === 'settleMs' ? ' (or 0)' : ''}`,
+        `pipeline ${name} is ${String(valueMs)}: expected a number of milliseconds ${mayBeZero ? 'of 0 or more' : 'above 0'}`,
       );
     }
   }

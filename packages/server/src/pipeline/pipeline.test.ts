@@ -1,11 +1,15 @@
 import { decodeOtlpProtobuf } from '@tracecheck/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-// TEMPORARY-UNTIL-AGENT-EXPORT
+// The agent's recorded-backend fixtures are test support it does not export.
 import { startFakeJaegerHttp } from '../../../agent/src/sources/testing/fake-jaeger';
-import { STORED_TRACE_ID } from '../../../agent/src/sources/testing/fixture-trace';
-import { FIXTURE_SPANS } from '../../../agent/src/sources/testing/fixture-trace';
+import { FIXTURE_SPANS, STORED_TRACE_ID } from '../../../agent/src/sources/testing/fixture-trace';
 import type { RunEvent, RunRecord } from '../store/store';
-import { crashOnceBeforeAck, type EmbeddedPipeline, SCOPE, startEmbeddedPipeline } from './testing/embedded-pipeline';
+import {
+  type EmbeddedPipeline,
+  injectStageCrashes,
+  SCOPE,
+  startEmbeddedPipeline,
+} from './testing/embedded-pipeline';
 import { type OrderService, type OrderServiceOptions, startOrderService } from './testing/order-service';
 
 const TRIGGER_SPAN = 'span[tracetest.span.type="general" name="Tracetest trigger"]';
@@ -17,7 +21,9 @@ afterEach(async () => {
 });
 
 /** A pipeline with a short polling timeout: complete traces never wait for it, failure cases briefly. */
-async function startPipeline(options: Parameters<typeof startEmbeddedPipeline>[0] = {}): Promise<EmbeddedPipeline> {
+async function startPipeline(
+  options: Parameters<typeof startEmbeddedPipeline>[0] = {},
+): Promise<EmbeddedPipeline> {
   const pipeline = await startEmbeddedPipeline(options);
   await pipeline.store.upsertResource(SCOPE, 'PollingProfile', 'fast', {
     id: 'fast',
@@ -29,7 +35,10 @@ async function startPipeline(options: Parameters<typeof startEmbeddedPipeline>[0
   return pipeline;
 }
 
-async function startService(pipeline: EmbeddedPipeline, options: Omit<OrderServiceOptions, 'tracesUrl'> = {}): Promise<OrderService> {
+async function startService(
+  pipeline: EmbeddedPipeline,
+  options: Omit<OrderServiceOptions, 'tracesUrl'> = {},
+): Promise<OrderService> {
   const service = await startOrderService({ tracesUrl: pipeline.tracesUrl, ...options });
   opened.push(service);
   return service;
@@ -52,10 +61,17 @@ async function setUp(
 }
 
 function httpTrigger(url: string, headers: { key: string; value: string }[] = []) {
-  return { type: 'http' as const, httpRequest: { method: 'POST' as const, url, headers, body: '', sslVerification: false } };
+  return {
+    type: 'http' as const,
+    httpRequest: { method: 'POST' as const, url, headers, body: '', sslVerification: false },
+  };
 }
 
-async function startRun(pipeline: EmbeddedPipeline, testId: string, info: Parameters<EmbeddedPipeline['plane']['runs']['startTestRun']>[2] = {}): Promise<RunRecord> {
+async function startRun(
+  pipeline: EmbeddedPipeline,
+  testId: string,
+  info: Parameters<EmbeddedPipeline['plane']['runs']['startTestRun']>[2] = {},
+): Promise<RunRecord> {
   const outcome = await pipeline.plane.runs.startTestRun(SCOPE, testId, { source: 'test', ...info });
   if (!outcome.ok) throw new Error(`the run did not start: ${JSON.stringify(outcome.missingVariables)}`);
   return outcome.run;
@@ -65,7 +81,14 @@ function statesOf(events: readonly RunEvent[]): string[] {
   return events.filter((event) => event.type === 'STATE_CHANGED').map((event) => String(event.data?.state));
 }
 
-const HAPPY_STATES = ['CREATED', 'EXECUTING', 'AWAITING_TRACE', 'ANALYZING_TRACE', 'AWAITING_TEST_RESULTS', 'FINISHED'];
+const HAPPY_STATES = [
+  'CREATED',
+  'EXECUTING',
+  'AWAITING_TRACE',
+  'ANALYZING_TRACE',
+  'AWAITING_TEST_RESULTS',
+  'FINISHED',
+];
 
 describe('run pipeline (embedded: PGlite, memory queue and bus, in-process agent)', () => {
   it('fires the trigger, waits for a span exported 1 s after the response, and passes with outputs', async () => {
@@ -77,25 +100,44 @@ describe('run pipeline (embedded: PGlite, memory queue and bus, in-process agent
       specs: [
         { selector: TRIGGER_SPAN, assertions: ['attr:tracetest.response.status = 201'] },
         { selector: 'span[name="POST /orders"]', assertions: ['attr:http.status_code = 201'] },
-        { selector: 'span[tracetest.span.type="database"]', assertions: ['attr:db.statement contains "INSERT"'] },
+        {
+          selector: 'span[tracetest.span.type="database"]',
+          assertions: ['attr:db.statement contains "INSERT"'],
+        },
         { selector: 'span[name="orders process"]', assertions: ['attr:tracetest.selected_spans.count = 1'] },
       ],
       outputs: [
-        { name: 'ORDER_ID', selector: TRIGGER_SPAN, value: "attr:tracetest.response.body | json_path '$.id'" },
+        {
+          name: 'ORDER_ID',
+          selector: TRIGGER_SPAN,
+          value: "attr:tracetest.response.body | json_path '$.id'",
+        },
       ],
     });
     const started = await startRun(pipeline, 'create-order');
     expect(started.state).toBe('CREATED');
     const run = await pipeline.waitForRun(started.id);
 
-    expect(run).toMatchObject({ state: 'FINISHED', verdict: true, passed: 4, failed: 0, lastErrorState: null });
+    expect(run).toMatchObject({
+      state: 'FINISHED',
+      verdict: true,
+      passed: 4,
+      failed: 0,
+      lastErrorState: null,
+    });
     expect(run.outputs).toEqual([expect.objectContaining({ name: 'ORDER_ID', value: '42', resolved: true })]);
     // The service's spans miss attributes the analyzer wants: reported, but not a required gate.
-    expect(run.requiredGatesResult).toEqual({ required: ['test-specs'], failed: ['analyzer-rules'], passed: true });
+    expect(run.requiredGatesResult).toEqual({
+      required: ['test-specs'],
+      failed: ['analyzer-rules'],
+      passed: true,
+    });
     expect(run.triggerResult).toMatchObject({ type: 'http', http: { statusCode: 201 } });
     expect(run.serviceTriggeredAt).not.toBeNull();
     expect(service.requestsOf(run.traceId)).toHaveLength(1);
-    expect(service.requestsOf(run.traceId)[0]?.headers.traceparent).toBe(`00-${run.traceId}-${run.spanId}-01`);
+    expect(service.requestsOf(run.traceId)[0]?.headers.traceparent).toBe(
+      `00-${run.traceId}-${run.spanId}-01`,
+    );
 
     const events = await pipeline.events(run.id);
     expect(statesOf(events)).toEqual(HAPPY_STATES);
@@ -107,7 +149,9 @@ describe('run pipeline (embedded: PGlite, memory queue and bus, in-process agent
 
     // The trace is stored once with its trigger root: what the dashboard shows is what was asserted.
     const stored = await pipeline.store.readRunTrace(SCOPE, run.id);
-    const names = decodeOtlpProtobuf(stored ?? new Uint8Array()).map((span) => span.name).sort();
+    const names = decodeOtlpProtobuf(stored ?? new Uint8Array())
+      .map((span) => span.name)
+      .sort();
     expect(names).toEqual(['INSERT orders', 'POST /orders', 'Tracetest trigger', 'orders process']);
   });
 
@@ -126,7 +170,10 @@ describe('run pipeline (embedded: PGlite, memory queue and bus, in-process agent
       failed: ['analyzer-rules', 'test-specs'],
       passed: false,
     });
-    const result = run.result as { allPassed: boolean; results: { results: { spanResults: { observedValue: string }[] }[] }[] };
+    const result = run.result as {
+      allPassed: boolean;
+      results: { results: { spanResults: { observedValue: string }[] }[] }[];
+    };
     expect(result.allPassed).toBe(false);
     expect(result.results[0]?.results[0]?.spanResults[0]?.observedValue).toBe('201');
   });
@@ -145,7 +192,11 @@ describe('run pipeline (embedded: PGlite, memory queue and bus, in-process agent
     const run = await pipeline.waitForRun((await startRun(pipeline, 'never-matches')).id);
     expect(run).toMatchObject({ state: 'FINISHED', verdict: false, passed: 1 });
     const collected = (await pipeline.events(run.id)).find((event) => event.type === 'TRACE_COLLECTED');
-    expect(collected?.data).toMatchObject({ cause: 'deadline', spanCount: 2, unmatchedSelectors: ['span[name="payment"]'] });
+    expect(collected?.data).toMatchObject({
+      cause: 'deadline',
+      spanCount: 2,
+      unmatchedSelectors: ['span[name="payment"]'],
+    });
     expect(collected?.description).toMatch(/selector "span\[name=\\"payment\\"\]" never matched/);
   });
 
@@ -162,7 +213,10 @@ describe('run pipeline (embedded: PGlite, memory queue and bus, in-process agent
     const run = await pipeline.waitForRun((await startRun(pipeline, 'closed-port')).id);
     expect(run).toMatchObject({ state: 'TRIGGER_FAILED', verdict: false });
     expect(run.lastErrorState).toMatch(new RegExp(`127\\.0\\.0\\.1:${closedPort}`));
-    expect(run.triggerResult).toMatchObject({ type: 'http', error: { connectionError: true, targetsLocalhost: true } });
+    expect(run.triggerResult).toMatchObject({
+      type: 'http',
+      error: { connectionError: true, targetsLocalhost: true },
+    });
     expect(statesOf(await pipeline.events(run.id))).toEqual(['CREATED', 'EXECUTING', 'TRIGGER_FAILED']);
   });
 
@@ -225,7 +279,12 @@ describe('run pipeline (embedded: PGlite, memory queue and bus, in-process agent
       name: 'Black box',
       trigger: httpTrigger(`${service.url}/orders`),
       skipTraceCollection: true,
-      specs: [{ selector: TRIGGER_SPAN, assertions: ['attr:tracetest.response.status = 201', 'attr:tracetest.response.body contains "42"'] }],
+      specs: [
+        {
+          selector: TRIGGER_SPAN,
+          assertions: ['attr:tracetest.response.status = 201', 'attr:tracetest.response.body contains "42"'],
+        },
+      ],
     });
     const run = await pipeline.waitForRun((await startRun(pipeline, 'black-box')).id);
     expect(run).toMatchObject({ state: 'FINISHED', verdict: true, passed: 2 });
@@ -237,7 +296,14 @@ describe('run pipeline (embedded: PGlite, memory queue and bus, in-process agent
     let crashes: string[] = [];
     const pipeline = await startPipeline({
       wrapQueue: (queue) => {
-        const crashing = crashOnceBeforeAck(queue, ['trigger', 'collect', 'evaluate', 'finish']);
+        const crashing = injectStageCrashes(
+          queue,
+          (['trigger', 'collect', 'evaluate', 'finish'] as const).map((stage) => ({
+            stage,
+            when: 'after',
+            times: 1,
+          })),
+        );
         crashes = crashing.crashes;
         return crashing;
       },
@@ -248,7 +314,9 @@ describe('run pipeline (embedded: PGlite, memory queue and bus, in-process agent
       id: 'redelivered',
       name: 'Redelivered',
       trigger: httpTrigger(`${service.url}/orders`),
-      specs: [{ selector: 'span[name="orders process"]', assertions: ['attr:tracetest.selected_spans.count = 1'] }],
+      specs: [
+        { selector: 'span[name="orders process"]', assertions: ['attr:tracetest.selected_spans.count = 1'] },
+      ],
     });
     const started = await startRun(pipeline, 'redelivered');
     // The same trigger message twice more at once, on top of the crash after each stage.
@@ -258,13 +326,47 @@ describe('run pipeline (embedded: PGlite, memory queue and bus, in-process agent
     // Let the redelivered messages run out.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(crashes).toEqual(
-      expect.arrayContaining([`trigger/${run.id}`, `collect/${run.id}`, `evaluate/${run.id}`, `finish/${run.id}`]),
+      expect.arrayContaining([
+        `trigger/${run.id}`,
+        `collect/${run.id}`,
+        `evaluate/${run.id}`,
+        `finish/${run.id}`,
+      ]),
     );
     expect(service.requestsOf(run.traceId)).toHaveLength(1);
     const events = await pipeline.events(run.id);
     expect(statesOf(events)).toEqual(HAPPY_STATES);
     expect(events.filter((event) => event.type === 'RUN_FINISHED')).toHaveLength(1);
     expect(await pipeline.store.getRun(SCOPE, run.id)).toEqual(run);
+  });
+
+  it('fails a run whose stage keeps crashing, with the queue’s reason, once the queue gives up', async () => {
+    const pipeline = await startPipeline({
+      wrapQueue: (queue) =>
+        injectStageCrashes(queue, [{ stage: 'evaluate', when: 'before', times: Number.POSITIVE_INFINITY }]),
+    });
+    opened.push(pipeline);
+    const service = await startService(pipeline);
+    await pipeline.applyTest({
+      id: 'doomed',
+      name: 'Doomed',
+      trigger: httpTrigger(`${service.url}/orders`),
+      specs: [{ selector: 'span[name="POST /orders"]', assertions: ['attr:http.status_code = 201'] }],
+    });
+    const run = await pipeline.waitForRun((await startRun(pipeline, 'doomed')).id);
+    expect(run).toMatchObject({ state: 'ANALYZING_ERROR', verdict: false });
+    expect(run.lastErrorState).toMatch(
+      /the evaluate stage gave up after 5 attempts; the last one failed: simulated crash before the evaluate stage/,
+    );
+    const events = await pipeline.events(run.id);
+    expect(events.map((event) => event.type)).toContain('STAGE_GAVE_UP');
+    expect(statesOf(events)).toEqual([
+      'CREATED',
+      'EXECUTING',
+      'AWAITING_TRACE',
+      'ANALYZING_TRACE',
+      'ANALYZING_ERROR',
+    ]);
   });
 
   it('handles the same stage message delivered twice at once', async () => {
@@ -289,6 +391,28 @@ describe('run pipeline (embedded: PGlite, memory queue and bus, in-process agent
   });
 });
 
+describe('big traces', () => {
+  it('collects 5000 spans announced without their bytes, read from the store', async () => {
+    const { pipeline, service } = await setUp({ extraSpans: 5000 });
+    await pipeline.applyTest({
+      id: 'big',
+      name: 'Big',
+      trigger: httpTrigger(`${service.url}/orders`),
+      specs: [
+        { selector: 'span[name="POST /orders"]', assertions: ['attr:http.status_code = 201'] },
+        { selector: 'span[name="cache get 4999"]', assertions: ['attr:cache.key = "order-4999"'] },
+      ],
+    });
+    const run = await pipeline.waitForRun((await startRun(pipeline, 'big')).id);
+    expect(run).toMatchObject({ state: 'FINISHED', verdict: true, passed: 2 });
+    expect(
+      (await pipeline.events(run.id)).find((event) => event.type === 'TRACE_COLLECTED')?.data,
+    ).toMatchObject({
+      cause: 'settled',
+      spanCount: 5002,
+    });
+  });
+});
 
 describe('external data stores (polled by the agent)', () => {
   it('follows the trace a trace-id trigger names and polls Jaeger until nothing new comes', async () => {
@@ -306,21 +430,34 @@ describe('external data stores (polled by the agent)', () => {
       await pipeline.applyTest({
         id: 'from-jaeger',
         name: 'From Jaeger',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the expression language's interpolation
         trigger: { type: 'traceid', traceid: { id: '${var:TRACE_ID}' } },
         specs: [
-          { selector: 'span[name="POST /orders"] span[name="SELECT orders"]', assertions: ['attr:tracetest.selected_spans.count = 1'] },
+          {
+            selector: 'span[name="POST /orders"] span[name="SELECT orders"]',
+            assertions: ['attr:tracetest.selected_spans.count = 1'],
+          },
           { selector: 'span[name="validate card"]', assertions: ['attr:tracetest.span.duration > 0ms'] },
         ],
       });
-      const started = await startRun(pipeline, 'from-jaeger', { variables: [{ key: 'TRACE_ID', value: STORED_TRACE_ID }] });
+      const started = await startRun(pipeline, 'from-jaeger', {
+        variables: [{ key: 'TRACE_ID', value: STORED_TRACE_ID }],
+      });
       expect(started.traceId).not.toBe(STORED_TRACE_ID);
       const run = await pipeline.waitForRun(started.id);
       expect(run).toMatchObject({ state: 'FINISHED', verdict: true, traceId: STORED_TRACE_ID, passed: 2 });
       const events = await pipeline.events(run.id);
-      expect(events.find((event) => event.type === 'COLLECTION_STARTED')?.description).toMatch(/polling the jaeger data store every 100 ms/);
-      expect(events.find((event) => event.type === 'TRACE_COLLECTED')?.data).toMatchObject({ cause: 'settled', spanCount: 4 });
+      expect(events.find((event) => event.type === 'COLLECTION_STARTED')?.description).toMatch(
+        /polling the jaeger data store every 100 ms/,
+      );
+      expect(events.find((event) => event.type === 'TRACE_COLLECTED')?.data).toMatchObject({
+        cause: 'settled',
+        spanCount: 4,
+      });
       // At least one poll after the spans were found confirmed that nothing new came.
-      expect(jaeger.requests.filter((request) => request.url === `/api/traces/${STORED_TRACE_ID}`).length).toBeGreaterThanOrEqual(2);
+      expect(
+        jaeger.requests.filter((request) => request.url === `/api/traces/${STORED_TRACE_ID}`).length,
+      ).toBeGreaterThanOrEqual(2);
     } finally {
       await pipeline.store.deleteResource(SCOPE, 'DataStore', 'jaeger');
     }
@@ -350,13 +487,22 @@ describe('suites (SPEC §6.4)', () => {
       id: 'v01-step-2',
       name: 'Step 2',
       trigger: httpTrigger(`${service.url}/step-2`, [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the expression language's interpolation
         { key: 'X-A', value: '${var:A}' },
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the expression language's interpolation
         { key: 'X-B', value: '${env:B}' },
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the expression language's interpolation
         { key: 'Authorization', value: 'Bearer ${var:TOKEN}' },
       ]),
       specs: [{ selector: TRIGGER_SPAN, assertions: ['attr:tracetest.response.status = 201'] }],
     });
-    await pipeline.store.upsertResource(SCOPE, 'TestSuite', 'v01', { id: 'v01', name: 'V01', steps: ['v01-step-1', 'v01-step-2'] }, { versioned: true });
+    await pipeline.store.upsertResource(
+      SCOPE,
+      'TestSuite',
+      'v01',
+      { id: 'v01', name: 'V01', steps: ['v01-step-1', 'v01-step-2'] },
+      { versioned: true },
+    );
 
     const outcome = await pipeline.plane.runs.startSuiteRun(SCOPE, 'v01', {
       variableSetId: 'v01',
@@ -372,8 +518,15 @@ describe('suites (SPEC §6.4)', () => {
     expect(second?.headers['x-a']).toBe('3');
     expect(second?.headers['x-b']).toBe('2');
     expect(second?.headers.authorization).toBe('Bearer s3cr3t');
-    const [stepOne, stepTwo] = await Promise.all(suiteRun.stepRunIds.map((id) => pipeline.store.getRun(SCOPE, id)));
-    expect(stepOne?.metadata).toMatchObject({ step: '1', testsuite_run_id: String(suiteRun.id), testsuite_id: 'v01', branch: 'main' });
+    const [stepOne, stepTwo] = await Promise.all(
+      suiteRun.stepRunIds.map((id) => pipeline.store.getRun(SCOPE, id)),
+    );
+    expect(stepOne?.metadata).toMatchObject({
+      step: '1',
+      testsuite_run_id: String(suiteRun.id),
+      testsuite_id: 'v01',
+      branch: 'main',
+    });
     expect(stepTwo).toMatchObject({ state: 'FINISHED', verdict: true, testSuiteRunId: suiteRun.id });
     // The secret reached the service but is masked wherever the run is stored (SPEC §6.5).
     expect(JSON.stringify(stepTwo?.resolvedTrigger)).toContain('Bearer ********');
@@ -385,9 +538,25 @@ describe('suites (SPEC §6.4)', () => {
     const closed = await startService(pipeline);
     const closedUrl = closed.url;
     await closed.close();
-    await pipeline.applyTest({ id: 'v02-fails', name: 'Fails', trigger: httpTrigger(`${closedUrl}/x`), specs: [] });
-    await pipeline.applyTest({ id: 'v02-never', name: 'Never', trigger: httpTrigger(`${service.url}/never`), specs: [] });
-    await pipeline.store.upsertResource(SCOPE, 'TestSuite', 'v02', { id: 'v02', name: 'V02', steps: ['v02-fails', 'v02-never'] }, { versioned: true });
+    await pipeline.applyTest({
+      id: 'v02-fails',
+      name: 'Fails',
+      trigger: httpTrigger(`${closedUrl}/x`),
+      specs: [],
+    });
+    await pipeline.applyTest({
+      id: 'v02-never',
+      name: 'Never',
+      trigger: httpTrigger(`${service.url}/never`),
+      specs: [],
+    });
+    await pipeline.store.upsertResource(
+      SCOPE,
+      'TestSuite',
+      'v02',
+      { id: 'v02', name: 'V02', steps: ['v02-fails', 'v02-never'] },
+      { versioned: true },
+    );
     const outcome = await pipeline.plane.runs.startSuiteRun(SCOPE, 'v02', {});
     if (!outcome.ok) throw new Error('the suite did not start');
     const suiteRun = await pipeline.waitForSuiteRun(outcome.run.id);
@@ -406,8 +575,19 @@ describe('suites (SPEC §6.4)', () => {
       specs: [],
       outputs: [{ name: 'TWO', selector: TRIGGER_SPAN, value: '2' }],
     });
-    await pipeline.applyTest({ id: 'uses-two', name: 'Uses TWO', trigger: httpTrigger(`${service.url}/\${var:TWO}/\${var:THREE}`), specs: [] });
-    await pipeline.store.upsertResource(SCOPE, 'TestSuite', 'needs', { id: 'needs', name: 'needs', steps: ['needs-one', 'uses-two'] }, { versioned: true });
+    await pipeline.applyTest({
+      id: 'uses-two',
+      name: 'Uses TWO',
+      trigger: httpTrigger(`${service.url}/\${var:TWO}/\${var:THREE}`),
+      specs: [],
+    });
+    await pipeline.store.upsertResource(
+      SCOPE,
+      'TestSuite',
+      'needs',
+      { id: 'needs', name: 'needs', steps: ['needs-one', 'uses-two'] },
+      { versioned: true },
+    );
     const outcome = await pipeline.plane.runs.startSuiteRun(SCOPE, 'needs', {});
     expect(outcome).toEqual({
       ok: false,
@@ -455,7 +635,9 @@ describe('run operations', () => {
     const events = await pipeline.events(started.id);
     expect(statesOf(events)).toEqual(['CREATED', 'EXECUTING', 'AWAITING_TRACE', 'STOPPED']);
     expect(events.map((event) => event.type)).not.toContain('TRACE_COLLECTED');
-    expect(await pipeline.plane.runs.stopRun(SCOPE, 'to-stop', started.id)).toMatchObject({ state: 'STOPPED' });
+    expect(await pipeline.plane.runs.stopRun(SCOPE, 'to-stop', started.id)).toMatchObject({
+      state: 'STOPPED',
+    });
   });
 
   it('stops a run whose trigger is still running: it stays STOPPED when the trigger ends', async () => {
@@ -495,25 +677,43 @@ describe('run operations', () => {
     const first = await pipeline.waitForRun((await startRun(pipeline, 'rerun-me')).id);
     expect(first).toMatchObject({ state: 'FINISHED', verdict: true });
 
-    await pipeline.applyTest({ ...test, specs: [{ selector: 'span[name="POST /orders"]', assertions: ['attr:http.status_code = 500'] }] });
+    await pipeline.applyTest({
+      ...test,
+      specs: [{ selector: 'span[name="POST /orders"]', assertions: ['attr:http.status_code = 500'] }],
+    });
     const rerun = await pipeline.plane.runs.rerun(SCOPE, 'rerun-me', first.id);
     const second = await pipeline.waitForRun(rerun.id);
-    expect(second).toMatchObject({ state: 'FINISHED', verdict: false, traceId: first.traceId, testVersion: 2 });
+    expect(second).toMatchObject({
+      state: 'FINISHED',
+      verdict: false,
+      traceId: first.traceId,
+      testVersion: 2,
+    });
     expect(service.requests).toHaveLength(1);
 
     const dry = await pipeline.plane.runs.dryRun(SCOPE, 'rerun-me', first.id, [
-      { selector: 'span[name="POST /orders"]', assertions: ['attr:http.status_code = 201', 'attr:http.method = "GET"'] },
+      {
+        selector: 'span[name="POST /orders"]',
+        assertions: ['attr:http.status_code = 201', 'attr:http.method = "GET"'],
+      },
     ]);
     expect(dry.allPassed).toBe(false);
     expect(dry.results).toMatchObject([{ results: [{ allPassed: true }, { allPassed: false }] }]);
-    await expect(pipeline.plane.runs.dryRun(SCOPE, 'rerun-me', first.id, { specs: 'nope' })).rejects.toThrow(/needs "specs"/);
+    await expect(pipeline.plane.runs.dryRun(SCOPE, 'rerun-me', first.id, { specs: 'nope' })).rejects.toThrow(
+      /needs "specs"/,
+    );
     expect((await pipeline.store.listRuns(SCOPE, { testId: 'rerun-me' })).count).toBe(2);
   });
 });
 
 async function publishTwice(
   pipeline: EmbeddedPipeline,
-  message: { stage: 'trigger' | 'collect' | 'evaluate' | 'finish'; organizationId: string; environmentId: string; runId: number },
+  message: {
+    stage: 'trigger' | 'collect' | 'evaluate' | 'finish';
+    organizationId: string;
+    environmentId: string;
+    runId: number;
+  },
 ): Promise<void> {
   await Promise.all([pipeline.queue.publish(message), pipeline.queue.publish(message)]);
 }

@@ -45,7 +45,7 @@ export function createTriggerStage(context: PipelineContext): StageHandler {
     }
     if (run.state !== 'EXECUTING') {
       // Redelivered after the trigger was handled: make sure the next stage runs.
-      await catchUpRun(context, scope, run, delivery.attempt);
+      await catchUpRun(context, scope, run, delivery);
       return;
     }
     const executing = run;
@@ -195,7 +195,11 @@ async function recordTriggerResult(
           traceId === run.traceId
             ? describeResponse(result)
             : `${describeResponse(result)}; the run follows trace ${traceId} named by the trigger`,
-        data: { durationMs: result.completedAtMs - result.startedAtMs, traceId, worker: context.config.workerName },
+        data: {
+          durationMs: result.completedAtMs - result.startedAtMs,
+          traceId,
+          worker: context.config.workerName,
+        },
       },
     ],
   });

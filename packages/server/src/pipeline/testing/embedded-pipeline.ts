@@ -2,11 +2,10 @@
  * The embedded control plane of the pipeline's tests, with real adapters: PGlite in memory, the
  * memory queue and bus, and a real agent on free loopback ports linked in-process.
  */
+
+import { type Agent, createAgent, createAgentLinkSession } from '@tracecheck/agent';
 import { isFinalState, type TestDefinitionSpec } from '@tracecheck/core';
 import { pino } from 'pino';
-// TEMPORARY-UNTIL-AGENT-EXPORT
-import { type Agent, createAgent } from '../../../../agent/src/create-agent';
-import { createAgentLinkSession } from '../../../../agent/src/link/index';
 import { type ControlPlane, createControlPlane } from '../../control-plane';
 import { createMemoryEventBus } from '../../events/memory-event-bus';
 import { createMemoryQueue } from '../../queue/memory-queue';
@@ -25,7 +24,10 @@ export interface EmbeddedPipeline {
   readonly agent: Agent;
   /** The agent's OTLP/HTTP traces URL. */
   readonly tracesUrl: string;
-  applyTest(spec: Omit<TestDefinitionSpec, 'description' | 'skipTraceCollection' | 'outputs'> & Partial<TestDefinitionSpec> & { id: string }): Promise<void>;
+  applyTest(
+    spec: Omit<TestDefinitionSpec, 'description' | 'skipTraceCollection' | 'outputs'> &
+      Partial<TestDefinitionSpec> & { id: string },
+  ): Promise<void>;
   /** Resolves with the run once `until` holds (default: it is in a final state), checked on each of its events. */
   waitForRun(runId: number, until?: (run: RunRecord) => boolean | Promise<boolean>): Promise<RunRecord>;
   waitForSuiteRun(suiteRunId: number): Promise<SuiteRunRecord>;
@@ -39,12 +41,23 @@ export interface EmbeddedPipelineOptions {
   readonly wrapQueue?: (queue: Queue) => Queue;
 }
 
+/** Where an injected crash strikes: before the stage's handler runs, or after it did its work (before the ack). */
+export interface StageCrash {
+  readonly stage: Stage;
+  readonly when: 'before' | 'after';
+  /** Deliveries per run that crash; `Infinity` for every one. */
+  readonly times: number;
+}
+
 /**
- * A queue whose handlers "crash" once per (stage, run) right after their work, before the ack: the
- * message is delivered again, as after a worker that died at the worst moment.
+ * A queue whose handlers "crash" as a dying worker would: the delivery throws, so the queue delivers
+ * the message again (or dead-letters it). `crashes` lists `<stage>/<run>` per crash.
  */
-export function crashOnceBeforeAck(queue: Queue, stages: readonly Stage[]): Queue & { readonly crashes: string[] } {
-  const crashed = new Set<string>();
+export function injectStageCrashes(
+  queue: Queue,
+  plan: readonly StageCrash[],
+): Queue & { readonly crashes: string[] } {
+  const counts = new Map<string, number>();
   const crashes: string[] = [];
   return {
     crashes,
@@ -55,25 +68,38 @@ export function crashOnceBeforeAck(queue: Queue, stages: readonly Stage[]): Queu
       queue.consume(
         stage,
         async (delivery) => {
-          await handler(delivery);
           const key = `${stage}/${delivery.message.runId}`;
-          if (stages.includes(stage) && !crashed.has(key)) {
-            crashed.add(key);
+          const crash = plan.find((entry) => entry.stage === stage);
+          const due = crash !== undefined && (counts.get(key) ?? 0) < crash.times;
+          const strike = () => {
+            counts.set(key, (counts.get(key) ?? 0) + 1);
             crashes.push(key);
-            throw new Error(`simulated crash after the ${stage} stage of run ${delivery.message.runId}, before its ack`);
-          }
+            throw new Error(
+              `simulated crash ${crash?.when} the ${stage} stage of run ${delivery.message.runId}`,
+            );
+          };
+          if (due && crash.when === 'before') strike();
+          await handler(delivery);
+          if (due && crash.when === 'after') strike();
         },
         options,
       ),
   };
 }
 
-export async function startEmbeddedPipeline(options: EmbeddedPipelineOptions = {}): Promise<EmbeddedPipeline> {
+export async function startEmbeddedPipeline(
+  options: EmbeddedPipelineOptions = {},
+): Promise<EmbeddedPipeline> {
   const logger = pino({ level: 'silent' });
   const store = await createPgliteStore();
   await store.upsertOrganization({ id: SCOPE.organizationId, name: 'Acme' });
   await store.upsertEnvironment(SCOPE, 'production');
-  const baseQueue = createMemoryQueue({ maxDeliveries: 5, backoffMs: [10, 50], ackTimeoutMs: 10_000, logger });
+  const baseQueue = createMemoryQueue({
+    maxDeliveries: 5,
+    backoffMs: [10, 50],
+    ackTimeoutMs: 10_000,
+    logger,
+  });
   const queue = options.wrapQueue ? options.wrapQueue(baseQueue) : baseQueue;
   const bus = createMemoryEventBus({ logger });
   const agent = createAgent({ otlpServer: { host: '127.0.0.1', httpPort: 0, grpcPort: 0 } }, { logger });
@@ -89,7 +115,8 @@ export async function startEmbeddedPipeline(options: EmbeddedPipelineOptions = {
     defaultScope: SCOPE,
     embeddedAgent: (send) => session.open(send),
     pipeline: { settleMs: 100, triggerTimeoutMs: 5000, heartbeatMs: 1000, ...options.pipeline },
-    agentLink: { agentWaitMs: 3000 },
+    // Small enough that the big-trace test sends chunks announced without their bytes.
+    agentLink: { agentWaitMs: 3000, maxInlineChunkChars: 64 * 1024 },
   });
   await plane.start();
 
@@ -108,11 +135,13 @@ export async function startEmbeddedPipeline(options: EmbeddedPipelineOptions = {
           unsubscribe?.();
           resolve(value);
         }, reject);
-      bus.subscribe(topic, () => void check()).then((stop) => {
-        unsubscribe = stop;
-        if (finished) stop();
-        void check();
-      }, reject);
+      bus
+        .subscribe(topic, () => void check())
+        .then((stop) => {
+          unsubscribe = stop;
+          if (finished) stop();
+          void check();
+        }, reject);
     });
 
   return {
@@ -131,7 +160,11 @@ export async function startEmbeddedPipeline(options: EmbeddedPipelineOptions = {
       );
     },
     waitForRun: (runId, until = (run) => isFinalState(run.state)) =>
-      waitFor(`${SCOPE.organizationId}.${SCOPE.environmentId}.run.${runId}`, () => store.getRun(SCOPE, runId), until),
+      waitFor(
+        `${SCOPE.organizationId}.${SCOPE.environmentId}.run.${runId}`,
+        () => store.getRun(SCOPE, runId),
+        until,
+      ),
     waitForSuiteRun: (suiteRunId) =>
       waitFor(
         `${SCOPE.organizationId}.${SCOPE.environmentId}.suite.${suiteRunId}`,

@@ -25,6 +25,8 @@ export interface OrderServiceOptions {
   readonly silent?: boolean;
   /** Answer after this long. */
   readonly respondAfterMs?: number;
+  /** Adds this many child spans of the server span (`cache get <n>`) to the first export. */
+  readonly extraSpans?: number;
 }
 
 export interface ReceivedRequest {
@@ -53,7 +55,11 @@ function text(key: string, value: string): KeyValue {
   return { key, value: { type: 'string', value } };
 }
 
-function spanOf(fields: Pick<SpanRecord, 'traceId' | 'spanId' | 'parentSpanId' | 'name' | 'kind' | 'attributes'>, startMs: number, endMs: number): SpanRecord {
+function spanOf(
+  fields: Pick<SpanRecord, 'traceId' | 'spanId' | 'parentSpanId' | 'name' | 'kind' | 'attributes'>,
+  startMs: number,
+  endMs: number,
+): SpanRecord {
   return {
     ...fields,
     traceState: '',
@@ -105,7 +111,8 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
       const traceparent = String(request.headers.traceparent ?? '');
       const [, traceId = '', parentId = ''] = traceparent.split('-');
       const headers: Record<string, string> = {};
-      for (const [key, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[key] = value;
+      for (const [key, value] of Object.entries(request.headers))
+        if (typeof value === 'string') headers[key] = value;
       requests.push({ method: request.method ?? '', path: request.url ?? '', traceId, headers, body });
 
       const answer = () => {
@@ -116,9 +123,53 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
         const ids = { traceId: traceId as TraceId };
         const endedMs = Date.now();
         const spans = [
-          spanOf({ ...ids, spanId: newSpanId(), parentSpanId: server, name: 'INSERT orders', kind: 'client', attributes: [text('db.system', 'postgresql'), text('db.statement', 'INSERT INTO orders VALUES (42)')] }, startedMs + 1, startedMs + 2),
-          spanOf({ ...ids, spanId: server, parentSpanId: parentId as SpanId, name: `${request.method} ${request.url}`, kind: 'server', attributes: [text('http.method', request.method ?? ''), { key: 'http.status_code', value: { type: 'int', value: 201n } }] }, startedMs, endedMs),
+          spanOf(
+            {
+              ...ids,
+              spanId: newSpanId(),
+              parentSpanId: server,
+              name: 'INSERT orders',
+              kind: 'client',
+              attributes: [
+                text('db.system', 'postgresql'),
+                text('db.statement', 'INSERT INTO orders VALUES (42)'),
+              ],
+            },
+            startedMs + 1,
+            startedMs + 2,
+          ),
+          spanOf(
+            {
+              ...ids,
+              spanId: server,
+              parentSpanId: parentId as SpanId,
+              name: `${request.method} ${request.url}`,
+              kind: 'server',
+              attributes: [
+                text('http.method', request.method ?? ''),
+                { key: 'http.status_code', value: { type: 'int', value: 201n } },
+              ],
+            },
+            startedMs,
+            endedMs,
+          ),
         ];
+        for (let n = 0; n < (options.extraSpans ?? 0); n++) {
+          spans.push(
+            spanOf(
+              {
+                ...ids,
+                spanId: newSpanId(),
+                parentSpanId: server,
+                name: `cache get ${n}`,
+                kind: 'client',
+                attributes: [text('cache.key', `order-${n}`)],
+              },
+              startedMs + 1,
+              startedMs + 2,
+            ),
+          );
+        }
         track(exportSpans(options.tracesUrl, spans));
         if (options.consumerDelayMs !== undefined) {
           const timer = setTimeout(() => {
@@ -126,7 +177,18 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
             const consumerStart = Date.now();
             track(
               exportSpans(options.tracesUrl, [
-                spanOf({ ...ids, spanId: newSpanId(), parentSpanId: server, name: 'orders process', kind: 'consumer', attributes: [text('messaging.system', 'kafka')] }, consumerStart - 5, consumerStart),
+                spanOf(
+                  {
+                    ...ids,
+                    spanId: newSpanId(),
+                    parentSpanId: server,
+                    name: 'orders process',
+                    kind: 'consumer',
+                    attributes: [text('messaging.system', 'kafka')],
+                  },
+                  consumerStart - 5,
+                  consumerStart,
+                ),
               ]),
             );
           }, options.consumerDelayMs);

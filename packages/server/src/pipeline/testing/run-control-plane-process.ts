@@ -51,7 +51,11 @@ const bus = await createNatsEventBus({
   connectionName: `${options.name}-events`,
 });
 const linkConnection = await connectNats(options.natsUrl, `${options.name}-link`);
-const relay = createNatsLinkRelay({ connection: linkConnection, subjectPrefix: `${options.subjectPrefix}.link`, logger });
+const relay = createNatsLinkRelay({
+  connection: linkConnection,
+  subjectPrefix: `${options.subjectPrefix}.link`,
+  logger,
+});
 
 const plane = createControlPlane({
   mode: 'distributed',
