@@ -6,13 +6,13 @@
 export * from './cache/span-cache';
 export * from './config/agent-config';
 export * from './create-agent';
+export * from './link/index';
 export * from './logging/create-logger';
 export * from './metrics/agent-metrics';
 export * from './metrics/metrics-registry';
 export type { ListeningAddress } from './receivers/listening-address';
 export { OTLP_GRPC_EXPORT_PATH } from './receivers/otlp-grpc-receiver';
 export { OTLP_TRACES_PATH } from './receivers/otlp-http-receiver';
-export * from './link/index';
 export * from './run-agent-process';
 export * from './sources/index';
 export * from './triggers/index';

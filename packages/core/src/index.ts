@@ -3,14 +3,14 @@
  */
 
 export * from './analyzer/index';
-export * from './gates/index';
-export * from './variables/index';
-export * from './run/index';
+export * from './completeness/index';
 export * from './definitions/index';
 export * from './errors';
 export * from './expression/index';
+export * from './gates/index';
 export * from './otlp/index';
+export * from './run/index';
 export * from './selector/index';
 export * from './trace/index';
 export * from './values/index';
-export * from './completeness/index';
+export * from './variables/index';

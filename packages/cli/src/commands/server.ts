@@ -7,6 +7,7 @@ import {
   createNatsEventBus,
   createNatsLinkRelay,
   createPostgresStore,
+  createSecretBox,
   type Scope,
 } from '@tracecheck/server';
 import { WEB_ASSETS_DIR } from '@tracecheck/web';
@@ -80,6 +81,14 @@ async function runServer(io: CliIo, options: ServerOptions): Promise<number> {
     );
   }
   const agentKey = options.agentKey ?? readEnv(io, 'AGENT_KEY');
+  const secretKeyText = readEnv(io, 'SECRET_KEY');
+  const secretKey = secretKeyText === undefined ? undefined : Buffer.from(secretKeyText, 'base64');
+  if (secretKey !== undefined && secretKey.length !== 32) {
+    throw new TracecheckError(
+      'CONFIG_INVALID',
+      'TRACECHECK_SECRET_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`); every process needs the same key',
+    );
+  }
   const logger = pino({
     level: options.logLevel,
     base: { service: 'tracecheck-server', role: options.role },
@@ -113,6 +122,7 @@ async function runServer(io: CliIo, options: ServerOptions): Promise<number> {
     version: CLI_VERSION,
     http: { host: options.host, port },
     defaultScope: DEFAULT_SCOPE,
+    ...(secretKey ? { secretBox: createSecretBox(new Uint8Array(secretKey)) } : {}),
     ...(dashboardBuilt() ? { webAssetsDir: WEB_ASSETS_DIR } : {}),
     ...(agentKey
       ? { authenticateAgent: async (token: string) => (token === agentKey ? DEFAULT_SCOPE : undefined) }

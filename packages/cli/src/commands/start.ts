@@ -1,4 +1,5 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createAgent, createAgentLinkSession } from '@tracecheck/agent';
 import { TracecheckError } from '@tracecheck/core';
@@ -8,6 +9,7 @@ import {
   createMemoryEventBus,
   createMemoryQueue,
   createPgliteStore,
+  createSecretBox,
   type Scope,
 } from '@tracecheck/server';
 import { WEB_ASSETS_DIR } from '@tracecheck/web';
@@ -71,6 +73,7 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
   const dataDir = path.resolve(io.cwd, options.dataDir);
   await mkdir(dataDir, { recursive: true });
   const logger = pino({ level: options.logLevel, base: { service: 'tracecheck' } });
+  const secretBox = createSecretBox(await loadOrCreateSecretKey(path.join(dataDir, 'secret-key')));
   const store = await createPgliteStore({ dataDir: path.join(dataDir, 'db') });
   await store.upsertOrganization({ id: LOCAL_SCOPE.organizationId, name: 'Local' });
   await store.upsertEnvironment(LOCAL_SCOPE, 'default');
@@ -96,6 +99,7 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
     http: { host: options.host, port },
     defaultScope: LOCAL_SCOPE,
     embeddedAgent: (send) => session.open(send),
+    secretBox,
     ...(dashboardBuilt() ? { webAssetsDir: WEB_ASSETS_DIR } : {}),
   });
   const addresses = await agent.start();
@@ -134,4 +138,25 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
   session.close();
   await agent.stop();
   return 0;
+}
+
+/**
+ * The key that encrypts secret variable values at rest: generated once into the data folder (mode
+ * 0600) and read back on every later start.
+ */
+async function loadOrCreateSecretKey(file: string): Promise<Uint8Array> {
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing !== undefined) {
+    const key = Buffer.from(existing.trim(), 'base64');
+    if (key.length !== 32) {
+      throw new TracecheckError(
+        'CONFIG_INVALID',
+        `${file} does not hold a 32-byte key in base64: restore it from a backup (secrets stored with it cannot be read without it)`,
+      );
+    }
+    return new Uint8Array(key);
+  }
+  const key = randomBytes(32);
+  await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  return new Uint8Array(key);
 }

@@ -1,16 +1,17 @@
 import { Buffer } from 'node:buffer';
 import {
+  decideTraceCompleteness,
   decodeOtlpProtobuf,
   isFinalState,
   isRunState,
   isTracecheckError,
   type SpanInput,
   type SpanRecord,
+  type TraceCompleteness,
   type TraceId,
   toSpanInput,
 } from '@tracecheck/core';
 import type { DataStoreJson, PollJobResult } from '@tracecheck/protocol';
-import { decideTraceCompleteness, type TraceCompleteness } from '@tracecheck/core';
 import type { LiveEvent } from '../events/event-bus';
 import type { Delivery, StageHandler } from '../queue/queue';
 import type { RunRecord, Scope } from '../store/store';

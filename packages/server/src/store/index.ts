@@ -7,4 +7,3 @@ export { createPgliteStore, type PgliteStoreOptions } from './pglite-store';
 export { createPostgresStore, type PostgresStoreOptions } from './postgres-store';
 export { createSecretBox, type SecretBox } from './secret-box';
 export * from './store';
-// Imports vitest: only test files may load it (see the report; the lead decides where it lives).

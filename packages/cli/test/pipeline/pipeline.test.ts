@@ -1,9 +1,9 @@
 import { decodeOtlpProtobuf } from '@tracecheck/core';
+import type { RunEvent, RunRecord } from '@tracecheck/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 // The agent's recorded-backend fixtures are test support it does not export.
 import { startFakeJaegerHttp } from '../../../agent/src/sources/testing/fake-jaeger';
 import { FIXTURE_SPANS, STORED_TRACE_ID } from '../../../agent/src/sources/testing/fixture-trace';
-import type { RunEvent, RunRecord } from '../store/store';
 import {
   type EmbeddedPipeline,
   injectStageCrashes,

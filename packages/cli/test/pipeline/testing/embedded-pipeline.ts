@@ -5,14 +5,24 @@
 
 import { type Agent, createAgent, createAgentLinkSession } from '@tracecheck/agent';
 import { isFinalState, type TestDefinitionSpec } from '@tracecheck/core';
+import type {
+  PipelineConfig,
+  Queue,
+  RunEvent,
+  RunRecord,
+  Scope,
+  Stage,
+  Store,
+  SuiteRunRecord,
+} from '@tracecheck/server';
+import {
+  type ControlPlane,
+  createControlPlane,
+  createMemoryEventBus,
+  createMemoryQueue,
+  createPgliteStore,
+} from '@tracecheck/server';
 import { pino } from 'pino';
-import { type ControlPlane, createControlPlane } from '../../control-plane';
-import { createMemoryEventBus } from '../../events/memory-event-bus';
-import { createMemoryQueue } from '../../queue/memory-queue';
-import type { Queue, Stage } from '../../queue/queue';
-import { createPgliteStore } from '../../store/pglite-store';
-import type { RunEvent, RunRecord, Scope, Store, SuiteRunRecord } from '../../store/store';
-import type { PipelineConfig } from '../pipeline-context';
 
 export const SCOPE: Scope = { organizationId: 'acme', environmentId: 'prod' };
 

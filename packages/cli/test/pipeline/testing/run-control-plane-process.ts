@@ -5,13 +5,16 @@
  *
  * Usage: node --import tsx run-control-plane-process.ts '{"role":"worker","name":"w1",…}'
  */
+
+import {
+  connectNats,
+  createControlPlane,
+  createJetStreamQueue,
+  createNatsEventBus,
+  createNatsLinkRelay,
+  createPostgresStore,
+} from '@tracecheck/server';
 import { destination, pino } from 'pino';
-import { createNatsLinkRelay } from '../../agent-link/nats-link-relay';
-import { createControlPlane } from '../../control-plane';
-import { createNatsEventBus } from '../../events/nats-event-bus';
-import { connectNats } from '../../queue/connect-nats';
-import { createJetStreamQueue } from '../../queue/jetstream-queue';
-import { createPostgresStore } from '../../store/postgres-store';
 
 export interface ControlPlaneProcessOptions {
   readonly role: 'api' | 'worker';

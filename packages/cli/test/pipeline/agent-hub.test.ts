@@ -8,15 +8,18 @@ import {
   type TraceId,
 } from '@tracecheck/core';
 import type { AgentJob, AgentMessage, ServerMessage } from '@tracecheck/protocol';
+import type { EventBus, LiveEvent, Store } from '@tracecheck/server';
+import {
+  type AgentHub,
+  connectInProcessAgent,
+  createAgentHub,
+  createMemoryEventBus,
+  createMemoryLinkRelay,
+  createPgliteStore,
+  type LinkRelay,
+} from '@tracecheck/server';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { EventBus, LiveEvent } from '../events/event-bus';
-import { createMemoryEventBus } from '../events/memory-event-bus';
-import { createPgliteStore } from '../store/pglite-store';
-import type { Store } from '../store/store';
-import { type AgentHub, createAgentHub } from './agent-hub';
-import { connectInProcessAgent } from './connect-in-process-agent';
-import { createMemoryLinkRelay, type LinkRelay } from './link-relay';
 
 const logger = pino({ level: 'silent' });
 const SCOPE = { organizationId: 'acme', environmentId: 'prod' };

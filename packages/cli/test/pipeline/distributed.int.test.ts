@@ -6,17 +6,20 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { type Agent, type AgentLink, connectAgentLink, createAgent } from '@tracecheck/agent';
 import { isFinalState } from '@tracecheck/core';
+import type { RunEvent, RunRecord, Scope, Store } from '@tracecheck/server';
+import {
+  type ControlPlane,
+  connectNats,
+  createControlPlane,
+  createJetStreamQueue,
+  createNatsEventBus,
+  createNatsLinkRelay,
+  createPostgresStore,
+} from '@tracecheck/server';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createNatsLinkRelay } from '../agent-link/nats-link-relay';
-import { type ControlPlane, createControlPlane } from '../control-plane';
-import { createNatsEventBus } from '../events/nats-event-bus';
-import { connectNats } from '../queue/connect-nats';
-import { createJetStreamQueue } from '../queue/jetstream-queue';
-import { checkNatsForTests, TEST_NATS_URL } from '../queue/testing/nats-for-tests';
-import { createPostgresStore } from '../store/postgres-store';
-import type { RunEvent, RunRecord, Scope, Store } from '../store/store';
+import { checkNatsForTests, TEST_NATS_URL } from '../../../server/src/queue/testing/nats-for-tests';
 import { type OrderService, startOrderService } from './testing/order-service';
 import type { ControlPlaneProcessOptions } from './testing/run-control-plane-process';
 

@@ -10,14 +10,17 @@ import {
   createAgentLinkSession,
 } from '@tracecheck/agent';
 import { isFinalState } from '@tracecheck/core';
+import type { RunRecord, Scope, Store } from '@tracecheck/server';
+import {
+  type ControlPlane,
+  createControlPlane,
+  createMemoryEventBus,
+  createMemoryQueue,
+  createPgliteStore,
+} from '@tracecheck/server';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ControlPlane, createControlPlane } from './control-plane';
-import { createMemoryEventBus } from './events/memory-event-bus';
-import { type OrderService, startOrderService } from './pipeline/testing/order-service';
-import { createMemoryQueue } from './queue/memory-queue';
-import { createPgliteStore } from './store/pglite-store';
-import type { RunRecord, Scope, Store } from './store/store';
+import { type OrderService, startOrderService } from './testing/order-service';
 
 const logger = pino({ level: 'silent' });
 const SCOPE: Scope = { organizationId: 'local', environmentId: 'default' };
