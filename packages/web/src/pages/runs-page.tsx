@@ -3,9 +3,8 @@ import { useState } from 'react';
 import { useApi } from '../api/api-context';
 import { useLoad } from '../api/use-load';
 import { ErrorMessage } from '../components/error-message';
-import { RunStateBadge } from '../components/run-state-badge';
+import { RunSummaryCells } from '../components/run-summary-cells';
 import { useDocumentTitle } from '../components/use-document-title';
-import { formatTimeAgo, formatTimestamp } from '../format/format-time';
 import { Link, navigate } from '../router/navigation';
 import { hrefOf, type RunFilters } from '../router/routes';
 
@@ -142,22 +141,7 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
                       #{run.id}
                     </Link>
                   </td>
-                  <td>
-                    <RunStateBadge run={run} />
-                  </td>
-                  <td>
-                    <time dateTime={run.createdAt} title={formatTimestamp(run.createdAt)}>
-                      {formatTimeAgo(run.createdAt, now)}
-                    </time>
-                  </td>
-                  <td>{run.executionTime}s</td>
-                  <td>
-                    <span className="counts">
-                      <span className="count-passed">✔ {run.pass}</span>
-                      <span className="count-failed">✘ {run.fail}</span>
-                    </span>
-                  </td>
-                  <td className="muted">{run.source}</td>
+                  <RunSummaryCells run={run} now={now} />
                 </tr>
               ))}
             </tbody>

@@ -7,10 +7,9 @@ import { useLoad } from '../api/use-load';
 import { CopyButton } from '../components/copy-button';
 import { describeTrigger } from '../components/describe-trigger';
 import { ErrorMessage } from '../components/error-message';
-import { RunStateBadge } from '../components/run-state-badge';
+import { RunSummaryCells } from '../components/run-summary-cells';
 import { RunTestButton } from '../components/run-test-button';
 import { useDocumentTitle } from '../components/use-document-title';
-import { formatTimeAgo, formatTimestamp } from '../format/format-time';
 import { Link } from '../router/navigation';
 import { hrefOf } from '../router/routes';
 
@@ -184,22 +183,7 @@ export function TestPage({ testId }: { readonly testId: string }) {
                     </Link>{' '}
                     <span className="muted small">v{run.testVersion}</span>
                   </td>
-                  <td>
-                    <RunStateBadge run={run} />
-                  </td>
-                  <td>
-                    <time dateTime={run.createdAt} title={formatTimestamp(run.createdAt)}>
-                      {formatTimeAgo(run.createdAt, now)}
-                    </time>
-                  </td>
-                  <td>{run.executionTime}s</td>
-                  <td>
-                    <span className="counts">
-                      <span className="count-passed">✔ {run.pass}</span>
-                      <span className="count-failed">✘ {run.fail}</span>
-                    </span>
-                  </td>
-                  <td className="muted">{run.source}</td>
+                  <RunSummaryCells run={run} now={now} />
                 </tr>
               ))}
             </tbody>
