@@ -248,6 +248,63 @@ describe('filters on F1', () => {
   });
 });
 
+describe('filters on a property with a different value on every span', () => {
+  // 2000 spans under one root; v is an integer, a decimal, a text or absent, in turn. So many distinct
+  // values take the column without dictionary: the expected spans come from plain predicates here.
+  const rows: FixtureSpan[] = [{ id: 1, name: 'root', startMs: 0, endMs: 10 }];
+  const valueOfSpan = (i: number): string | undefined => [String(i), `${i}.5`, `id-${i}`, undefined][i % 4];
+  for (let i = 0; i < 2000; i++) {
+    const v = valueOfSpan(i);
+    const w = [undefined, '', 'a', 'a'][i % 4];
+    const attributes: Record<string, string> = {};
+    if (v !== undefined) attributes.v = v;
+    if (w !== undefined) attributes.w = w;
+    rows.push({ id: i + 2, parent: 1, name: `s${i}`, startMs: i / 1000, endMs: 10, attributes });
+  }
+  const trace = buildTrace(rows);
+  const spansWhere = (keep: (v: string | undefined, i: number) => boolean): number[] => {
+    const out: number[] = [];
+    for (let index = 0; index < trace.spans.length; index++) {
+      const id = Number.parseInt(trace.spans[index]!.id, 16);
+      const i = id - 2;
+      if (i < 0 ? keep(undefined, -1) : keep(valueOfSpan(i), i)) out.push(index);
+    }
+    return out;
+  };
+  it.each([
+    ['= text', 'span[v="8"]', (_v: string | undefined, i: number) => i === 8],
+    ['= number', 'span[v=8]', (_v: string | undefined, i: number) => i === 8],
+    ['= decimal', 'span[v=9.5]', (_v: string | undefined, i: number) => i === 9],
+    ['!= text keeps absent values', 'span[v!="8"]', (_v: string | undefined, i: number) => i !== 8],
+    [
+      '> numbers and decimals',
+      'span[v > 1990]',
+      (_v: string | undefined, i: number) => i > 1990 && i % 4 < 2,
+    ],
+    [
+      '< numbers and decimals',
+      'span[v < 5]',
+      (_v: string | undefined, i: number) => i >= 0 && i < 5 && i % 4 < 2,
+    ],
+    ['contains', 'span[v contains "id-19"]', (v: string | undefined) => v?.startsWith('id-19') ?? false],
+    ['matches', 'span[v matches "id-1.*0"]', (v: string | undefined) => /^id-1.*0$/.test(v ?? '')],
+    ['presence', 'span[v]', (v: string | undefined) => v !== undefined],
+    ['= "" is absence', 'span[v=""]', (v: string | undefined) => v === undefined],
+    [
+      'with a second filter',
+      'span[v >= 0 name endsWith "7"]',
+      (_v: string | undefined, i: number) => i % 4 < 2 && i % 10 === 7,
+    ],
+  ])('%s: %s', (_label, text, keep) => {
+    expect(selectSpans(trace, parseSelector(text))).toEqual(spansWhere(keep));
+  });
+  it('= "" matches empty and absent values alike (a dictionary column)', () => {
+    const expected = spansWhere((_v, i) => i < 0 || i % 4 < 2);
+    expect(selectSpans(trace, parseSelector('span[w=""]'))).toEqual(expected);
+    expect(selectSpans(trace, parseSelector('span[w!="a"]'))).toEqual(expected);
+  });
+});
+
 describe('combinators and pseudo-classes on F1', () => {
   it.each([
     ['child combinator', 'span[name="POST /orders"] > span[]', [3, 4, 7]],
@@ -296,8 +353,8 @@ const pickOne = <T>(random: Random, options: readonly T[]): T =>
   options[Math.floor(random() * options.length)]!;
 
 /** Random trees: sometimes bushy, sometimes chains, with few distinct names so segments often match. */
-function randomTrace(random: Random, size: number): Trace {
-  const chainBias = random();
+function randomTrace(random: Random, size: number, bias?: number): Trace {
+  const chainBias = bias ?? random();
   const rows: FixtureSpan[] = [];
   for (let id = 1; id <= size; id++) {
     const parent = id === 1 ? null : random() < chainBias ? id - 1 : 1 + Math.floor(random() * (id - 1));
@@ -389,6 +446,22 @@ describe('selectSpans equals the SPEC §4.4 pseudo-code', () => {
         text,
         result: referenceSelect(trace, selector),
       });
+    }
+  });
+
+  it('on traces of 1500 spans, many selectors in a row on each (working buffers reused)', () => {
+    const random = seededRandom(99);
+    for (const bias of [0, 0.3]) {
+      const trace = randomTrace(random, 1500, bias);
+      for (let round = 0; round < 25; round++) {
+        const text = randomSelector(random);
+        const selector = parseSelector(text);
+        expect({ bias, text, result: selectSpans(trace, selector) }).toEqual({
+          bias,
+          text,
+          result: referenceSelect(trace, selector),
+        });
+      }
     }
   });
 

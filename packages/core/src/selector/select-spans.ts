@@ -24,6 +24,7 @@
  */
 import type { Trace } from '../trace/model';
 import { applyFilter } from './apply-filter';
+import type { ScratchBuffers } from './scratch-buffers';
 import { type SelectionIndex, selectionIndexOf } from './selection-index';
 import {
   type Combinator,
@@ -41,19 +42,28 @@ type SegmentList =
   | { readonly kind: 'span'; readonly spans: Int32Array }
   | { readonly kind: 'list'; readonly family: SpanListFamily };
 
+/** What every step of one evaluation works with. */
+interface Evaluation {
+  readonly tree: TreeShape;
+  readonly scratch: ScratchBuffers;
+}
+
 /** For each span: does some span of `bits` lie among its children / in its subtree / strictly below. */
-function anyChild(tree: TreeShape, bits: Uint8Array): Uint8Array {
-  const out = new Uint8Array(tree.size);
-  for (let z = 0; z < tree.size; z++) if (bits[z] && tree.parent[z]! >= 0) out[tree.parent[z]!] = 1;
+function anyChild({ tree, scratch }: Evaluation, bits: Uint8Array): Uint8Array {
+  const { size, parent } = tree;
+  const out = scratch.bytes(size);
+  for (let z = 0; z < size; z++) if (bits[z] && parent[z]! >= 0) out[parent[z]!] = 1;
   return out;
 }
 
-function anyBelow(tree: TreeShape, bits: Uint8Array, strict: boolean): Uint8Array {
-  const n = tree.size;
-  const count = new Int32Array(n + 1);
+function anyBelow({ tree, scratch }: Evaluation, bits: Uint8Array, strict: boolean): Uint8Array {
+  const { size: n, end } = tree;
+  const count = scratch.unset(n + 1);
+  count[0] = 0;
   for (let i = 0; i < n; i++) count[i + 1] = count[i]! + bits[i]!;
-  const out = new Uint8Array(n);
-  for (let y = 0; y < n; y++) out[y] = count[tree.end[y]!]! - count[strict ? y + 1 : y]! > 0 ? 1 : 0;
+  const out = scratch.unsetBytes(n);
+  const shift = strict ? 1 : 0;
+  for (let y = 0; y < n; y++) out[y] = count[end[y]!]! - count[y + shift]! > 0 ? 1 : 0;
   return out;
 }
 
@@ -61,11 +71,10 @@ function anyBelow(tree: TreeShape, bits: Uint8Array, strict: boolean): Uint8Arra
 class CompoundMatcher {
   private readonly cache = new Map<Compound, Uint8Array>();
 
-  private readonly tree: TreeShape;
-
-  constructor(private readonly index: SelectionIndex) {
-    this.tree = index.tree;
-  }
+  constructor(
+    private readonly index: SelectionIndex,
+    private readonly evaluation: Evaluation,
+  ) {}
 
   match(compound: Compound): Uint8Array {
     let bits = this.cache.get(compound);
@@ -77,8 +86,8 @@ class CompoundMatcher {
   }
 
   private compute(compound: Compound): Uint8Array {
-    const n = this.tree.size;
-    const bits = new Uint8Array(n).fill(1);
+    const n = this.evaluation.tree.size;
+    const bits = this.evaluation.scratch.bytes(n, 1);
     for (const filter of compound.filters) applyFilter(filter, this.index, bits);
     for (const pseudo of compound.pseudoClasses) {
       if (pseudo.name === 'not') {
@@ -87,12 +96,12 @@ class CompoundMatcher {
           for (let i = 0; i < n; i++) if (other[i]) bits[i] = 0;
         }
       } else if (pseudo.name === 'has') {
-        const found = new Uint8Array(n);
+        const found = this.evaluation.scratch.bytes(n);
         for (const branch of pseudo.branches) {
           const hit = this.hasBranch(branch);
-          for (let i = 0; i < n; i++) if (hit[i]) found[i] = 1;
+          for (let i = 0; i < n; i++) found[i]! |= hit[i]!;
         }
-        for (let i = 0; i < n; i++) if (!found[i]) bits[i] = 0;
+        for (let i = 0; i < n; i++) bits[i]! &= found[i]!;
       }
     }
     return bits;
@@ -103,6 +112,8 @@ class CompoundMatcher {
    * so a segment's list is non-empty exactly when a chain of matches continues from it.
    */
   private hasBranch(branch: RelativeSelector): Uint8Array {
+    const { evaluation } = this;
+    const n = evaluation.tree.size;
     const compounds = compoundsOf(branch.selector);
     const combinators: Combinator[] = [branch.combinator, ...branch.selector.tail.map((s) => s.combinator)];
     const last = compounds.length - 1;
@@ -110,39 +121,47 @@ class CompoundMatcher {
     for (let s = last - 1; s >= 0; s--) {
       const below =
         combinators[s + 1] === 'child'
-          ? anyChild(this.tree, continues)
-          : anyBelow(this.tree, continues, s + 1 === last);
+          ? anyChild(evaluation, continues)
+          : anyBelow(evaluation, continues, s + 1 === last);
       const own = this.match(compounds[s]!);
-      continues = own.map((m, i) => m & below[i]!);
+      const next = evaluation.scratch.unsetBytes(n);
+      for (let i = 0; i < n; i++) next[i] = own[i]! & below[i]!;
+      continues = next;
     }
-    return combinators[0] === 'child' ? anyChild(this.tree, continues) : anyBelow(this.tree, continues, true);
+    return combinators[0] === 'child'
+      ? anyChild(evaluation, continues)
+      : anyBelow(evaluation, continues, true);
   }
 }
 
 /** The lists of one complex selector, segment by segment (see the file comment). */
 class ComplexEvaluator {
+  private readonly tree: TreeShape;
+  private readonly scratch: ScratchBuffers;
   private readonly compounds: Compound[];
   private readonly combinators: Combinator[];
   private readonly positions: (PositionalPseudoClass | null)[];
   private readonly matches: Uint8Array[];
   private readonly lists = new Map<number, SegmentList>();
 
-  constructor(
-    private readonly tree: TreeShape,
-    complex: ComplexSelector,
-    matcher: CompoundMatcher,
-  ) {
+  constructor(evaluation: Evaluation, complex: ComplexSelector, matcher: CompoundMatcher) {
+    this.tree = evaluation.tree;
+    this.scratch = evaluation.scratch;
     this.compounds = compoundsOf(complex);
     this.combinators = ['descendant', ...complex.tail.map((s) => s.combinator)];
     this.positions = this.compounds.map(positionOf);
     this.matches = this.compounds.map((c) => matcher.match(c));
   }
 
-  /** `select` for this complex selector alone, in the order of SPEC §4.4. */
-  select(): number[] {
-    let out: number[] = [];
-    if (this.isDescendantChain()) out = Array.from(this.selectDescendantChain());
-    else this.family(0).appendList(0, out);
+  /** `select` for this complex selector alone, in the order of SPEC §4.4 (a scratch array). */
+  select(): Int32Array {
+    let out: Int32Array;
+    if (this.isDescendantChain()) out = this.selectDescendantChain();
+    else {
+      const family = this.family(0);
+      out = this.scratch.unset(family.lengthOf(0));
+      family.writeList(0, out, 0);
+    }
     const position = this.positions[0];
     return position ? pick(position, out) : out;
   }
@@ -166,19 +185,29 @@ class ComplexEvaluator {
     let below: Uint8Array | null = null;
     for (let t = 0; t < last; t++) {
       const m = this.matches[t]!;
-      const previous: Uint8Array | null = below;
-      const current = new Uint8Array(size);
-      for (let x = 0; x < size; x++) {
-        const p = parent[x]!;
-        current[x] = (m[x] && (previous === null || previous[x])) || (p >= 0 && current[p]) ? 1 : 0;
+      const current = this.scratch.unsetBytes(size);
+      if (below === null) {
+        for (let x = 0; x < size; x++) {
+          const p = parent[x]!;
+          current[x] = m[x]! | (p >= 0 ? current[p]! : 0);
+        }
+      } else {
+        const previous: Uint8Array = below;
+        for (let x = 0; x < size; x++) {
+          const p = parent[x]!;
+          current[x] = (m[x]! & previous[x]!) | (p >= 0 ? current[p]! : 0);
+        }
       }
       below = current;
     }
     const m = this.matches[last]!;
-    if (below === null) return indexesOf(m);
-    const selected = new Uint8Array(size);
-    for (let x = 0; x < size; x++) if (m[x] && parent[x]! >= 0 && below[parent[x]!]) selected[x] = 1;
-    return indexesOf(selected);
+    if (below === null) return indexesOf(this.scratch, m);
+    const selected = this.scratch.unsetBytes(size);
+    for (let x = 0; x < size; x++) {
+      const p = parent[x]!;
+      selected[x] = p >= 0 ? m[x]! & below[p]! : 0;
+    }
+    return indexesOf(this.scratch, selected);
   }
 
   /** The list of segment t (t >= 1) for every span that may have matched segment t - 1. */
@@ -188,7 +217,7 @@ class ComplexEvaluator {
       const family = this.family(t);
       const position = this.positions[t];
       list = position
-        ? { kind: 'span', spans: positionalSpans(this.tree, family, position, this.matches[t - 1]!) }
+        ? { kind: 'span', spans: this.positionalSpans(family, position, this.matches[t - 1]!) }
         : { kind: 'list', family };
       this.lists.set(t, list);
     }
@@ -200,30 +229,41 @@ class ComplexEvaluator {
     if (t > 0 && this.combinators[t] === 'child') return this.childFamily(t);
     if (t === last) {
       const m = this.matches[t]!;
-      const items = new FamilyItems(countOf(m));
-      for (let y = 0; y < this.tree.size; y++) if (m[y]) items.addSpan(y, y);
+      const items = new FamilyItems(this.scratch, countOf(m));
+      items.addMatches(m);
       // The first segment searches the whole trace, root included; later ones strictly below anc.
-      return new SpanListFamily(this.tree, t === 0 ? 'subtree' : 'strict-subtree', items, null);
+      return this.newFamily(t === 0 ? 'subtree' : 'strict-subtree', items, null);
     }
     return this.descendantFamily(t);
   }
 
+  private newFamily(
+    range: 'subtree' | 'strict-subtree' | 'children',
+    items: FamilyItems,
+    lower: SpanListFamily | null,
+  ): SpanListFamily {
+    return new SpanListFamily(this.tree, this.scratch, range, items, lower);
+  }
+
   /** Segment t joined by ">": the children of x that match, each followed by its own list. */
   private childFamily(t: number): SpanListFamily {
-    const { size, children } = this.tree;
+    const { size, childStart, childSpans } = this.tree;
     const m = this.matches[t]!;
     const next = t === this.compounds.length - 1 ? null : this.list(t + 1);
-    const items = new FamilyItems(countOf(m));
+    const items = new FamilyItems(this.scratch, countOf(m));
+    const weights = next?.kind === 'list' ? next.family.lengths() : null;
     for (let x = 0; x < size; x++) {
-      for (const c of children[x]!) {
+      const last = childStart[x + 1]!;
+      for (let k = childStart[x]!; k < last; k++) {
+        const c = childSpans[k]!;
         if (!m[c]) continue;
         if (next === null) items.addSpan(x, c);
         else if (next.kind === 'span') {
           if (next.spans[c]! >= 0) items.addSpan(x, next.spans[c]!);
-        } else if (next.family.lengthOf(c) > 0) items.addRef(x, c, next.family.lengthOf(c));
+        } else if (weights![c]! > 0) items.addRef(x, c, weights![c]!);
       }
     }
-    return new SpanListFamily(this.tree, 'children', items, next?.kind === 'list' ? next.family : null);
+    return this.newFamily('children', items, next?.kind === 'list' ? next.family : null);
   }
 
   /** Segment t searched in x's subtree (x included), with more segments after it. */
@@ -244,47 +284,81 @@ class ComplexEvaluator {
     for (let s = 1; s <= chain; s++) {
       const m = this.matches[t + s]!;
       const previous = isEnd;
-      isEnd = m.map((hit, e) => (hit && parent[e]! >= 0 && previous[parent[e]!] ? 1 : 0));
+      const current = this.scratch.unsetBytes(size);
+      for (let e = 0; e < size; e++) {
+        const p = parent[e]!;
+        current[e] = p >= 0 ? m[e]! & previous[p]! : 0;
+      }
+      isEnd = current;
     }
     const keyOf = (e: number) => {
       let y = e;
       for (let s = 0; s < chain; s++) y = parent[y]!;
       return y;
     };
-    const ends = chain === 0 ? indexesOf(isEnd) : sortByKey(size, isEnd, keyOf);
-    const items = new FamilyItems(ends.length);
+    const ends = chain === 0 ? indexesOf(this.scratch, isEnd) : sortByKey(this.scratch, size, isEnd, keyOf);
+    const items = new FamilyItems(this.scratch, ends.length);
     if (terminal > last) {
-      for (const e of ends) items.addSpan(keyOf(e), e);
-      return new SpanListFamily(this.tree, 'subtree', items, null);
+      for (let k = 0; k < ends.length; k++) items.addSpan(keyOf(ends[k]!), ends[k]!);
+      return this.newFamily('subtree', items, null);
     }
     const next = this.list(terminal);
     if (next.kind === 'span') {
       // Equal spans come from chain ends on one root path; the previous item with the same span is
       // the one keyed nearest above.
-      const lastItemOf = new Int32Array(size).fill(-1);
-      for (const e of ends) {
+      const lastItemOf = this.scratch.ints(size, -1);
+      for (let k = 0; k < ends.length; k++) {
+        const e = ends[k]!;
         const span = next.spans[e]!;
         if (span < 0) continue;
         const previous = lastItemOf[span]!;
         lastItemOf[span] = items.count;
         items.addSpan(keyOf(e), span, previous < 0 ? -1 : items.keys[previous]!);
       }
-      return new SpanListFamily(this.tree, 'subtree', items, null);
+      return this.newFamily('subtree', items, null);
     }
     // The terminal segment is a descendant one: a chain end's list contains the lists of the chain
     // ends below it, so an end is shadowed by the nearest chain end above it.
-    const nearestEnd = new Int32Array(size);
+    const nearestEnd = this.scratch.unset(size);
     for (let v = 0; v < size; v++) {
       nearestEnd[v] = isEnd[v] ? v : parent[v]! >= 0 ? nearestEnd[parent[v]!]! : -1;
     }
     const { family } = next;
-    for (const e of ends) {
+    for (let k = 0; k < ends.length; k++) {
+      const e = ends[k]!;
       const weight = family.lengthOf(e);
       if (weight === 0) continue;
       const above = parent[e]! >= 0 ? nearestEnd[parent[e]!]! : -1;
       items.addRef(keyOf(e), e, weight, above >= 0 ? keyOf(above) : -1);
     }
-    return new SpanListFamily(this.tree, 'subtree', items, family);
+    return this.newFamily('subtree', items, family);
+  }
+
+  /** The one span a positional pseudo-class keeps from each anchor's list (-1: none). */
+  private positionalSpans(
+    family: SpanListFamily,
+    position: PositionalPseudoClass,
+    anchors: Uint8Array,
+  ): Int32Array {
+    const { size } = this.tree;
+    const spans = this.scratch.ints(size, -1);
+    if (position.name === 'nth_child') {
+      const n = position.n;
+      if (n < 1) return spans;
+      const lengths = family.lengths();
+      const queried = this.scratch.unset(size + 1);
+      let count = 0;
+      for (let x = 0; x < size; x++) {
+        queried[count] = x;
+        count += anchors[x]! & (lengths[x]! >= n ? 1 : 0);
+      }
+      const found = family.spansAt(queried.subarray(0, count), this.scratch.ints(count, n - 1));
+      for (let q = 0; q < count; q++) spans[queried[q]!] = found[q]!;
+      return spans;
+    }
+    const first = position.name === 'first';
+    for (let x = 0; x < size; x++) if (anchors[x]) spans[x] = first ? family.first(x) : family.last(x);
+    return spans;
   }
 }
 
@@ -295,16 +369,25 @@ function countOf(bits: Uint8Array): number {
 }
 
 /** The indexes set in `bits`, in order. */
-function indexesOf(bits: Uint8Array): Int32Array {
-  const out = new Int32Array(countOf(bits));
+function indexesOf(scratch: ScratchBuffers, bits: Uint8Array): Int32Array {
+  // Without a branch per span: write every index, advance over the set ones.
+  const out = scratch.unset(bits.length + 1);
   let k = 0;
-  for (let i = 0; i < bits.length; i++) if (bits[i]) out[k++] = i;
-  return out;
+  for (let i = 0; i < bits.length; i++) {
+    out[k] = i;
+    k += bits[i]!;
+  }
+  return out.subarray(0, k);
 }
 
 /** The spans of `bits`, ordered by (pre-order of their key, pre-order): a bucket sort. */
-function sortByKey(size: number, bits: Uint8Array, keyOf: (span: number) => number): Int32Array {
-  const start = new Int32Array(size + 1);
+function sortByKey(
+  scratch: ScratchBuffers,
+  size: number,
+  bits: Uint8Array,
+  keyOf: (span: number) => number,
+): Int32Array {
+  const start = scratch.ints(size + 1);
   let count = 0;
   for (let e = 0; e < size; e++) {
     if (bits[e]) {
@@ -313,38 +396,14 @@ function sortByKey(size: number, bits: Uint8Array, keyOf: (span: number) => numb
     }
   }
   for (let v = 0; v < size; v++) start[v + 1]! += start[v]!;
-  const sorted = new Int32Array(count);
+  const sorted = scratch.unset(count);
   for (let e = 0; e < size; e++) if (bits[e]) sorted[start[keyOf(e)]!++] = e;
   return sorted;
 }
 
-function pick(position: PositionalPseudoClass, list: readonly number[]): number[] {
+function pick(position: PositionalPseudoClass, list: Int32Array): Int32Array {
   const index = position.name === 'first' ? 0 : position.name === 'last' ? list.length - 1 : position.n - 1;
-  return index >= 0 && index < list.length ? [list[index]!] : [];
-}
-
-/** The one span a positional pseudo-class keeps from each anchor's list (-1: none). */
-function positionalSpans(
-  tree: TreeShape,
-  family: SpanListFamily,
-  position: PositionalPseudoClass,
-  anchors: Uint8Array,
-): Int32Array {
-  const spans = new Int32Array(tree.size).fill(-1);
-  if (position.name === 'nth_child') {
-    const n = position.n;
-    const queried: number[] = [];
-    for (let x = 0; x < tree.size; x++) if (anchors[x] && n >= 1 && family.lengthOf(x) >= n) queried.push(x);
-    const found = family.spansAt(Int32Array.from(queried), new Int32Array(queried.length).fill(n - 1));
-    queried.forEach((x, i) => {
-      spans[x] = found[i]!;
-    });
-    return spans;
-  }
-  for (let x = 0; x < tree.size; x++) {
-    if (anchors[x]) spans[x] = position.name === 'first' ? family.first(x) : family.last(x);
-  }
-  return spans;
+  return index >= 0 && index < list.length ? list.subarray(index, index + 1) : list.subarray(0, 0);
 }
 
 /**
@@ -358,20 +417,46 @@ export function selectSpans(trace: Trace, selector: Selector): number[] {
   if (selector.complexes.length === 0) return Array.from({ length: n }, (_, i) => i);
   if (n === 0) return [];
   const index = selectionIndexOf(trace);
-  const { tree } = index;
-  const matcher = new CompoundMatcher(index);
-  // One complex selector's list never repeats a span.
-  if (selector.complexes.length === 1)
-    return new ComplexEvaluator(tree, selector.complexes[0]!, matcher).select();
-  const seen = new Uint8Array(n);
-  const out: number[] = [];
-  for (const complex of selector.complexes) {
-    for (const span of new ComplexEvaluator(tree, complex, matcher).select()) {
-      if (!seen[span]) {
-        seen[span] = 1;
-        out.push(span);
+  const scratch = index.borrowScratch();
+  try {
+    const evaluation: Evaluation = { tree: index.tree, scratch };
+    const matcher = new CompoundMatcher(index, evaluation);
+    // One complex selector's list never repeats a span.
+    if (selector.complexes.length === 1)
+      return toArray(new ComplexEvaluator(evaluation, selector.complexes[0]!, matcher).select());
+    const parts = selector.complexes.map((complex) =>
+      new ComplexEvaluator(evaluation, complex, matcher).select(),
+    );
+    const seen = scratch.bytes(n);
+    let count = 0;
+    for (const part of parts) {
+      for (let k = 0; k < part.length; k++) {
+        if (!seen[part[k]!]) {
+          seen[part[k]!] = 1;
+          count++;
+        }
       }
     }
+    seen.fill(0);
+    const out = new Array<number>(count);
+    let at = 0;
+    for (const part of parts) {
+      for (let k = 0; k < part.length; k++) {
+        if (!seen[part[k]!]) {
+          seen[part[k]!] = 1;
+          out[at++] = part[k]!;
+        }
+      }
+    }
+    return out;
+  } finally {
+    index.returnScratch(scratch);
   }
+}
+
+/** A plain array with the entries of `spans`, allocated once at its final size. */
+function toArray(spans: Int32Array): number[] {
+  const out = new Array<number>(spans.length);
+  for (let k = 0; k < spans.length; k++) out[k] = spans[k]!;
   return out;
 }

@@ -14,6 +14,7 @@
  * position (batched; binary search, or a Fenwick sweep for families with partners) and the whole
  * list (linear in its length, since the lists of valid items never overlap).
  */
+import type { ScratchBuffers } from './scratch-buffers';
 
 /** The tree of an assembled trace, in pre-order: the subtree of x is [x, end[x]). */
 export interface TreeShape {
@@ -22,13 +23,18 @@ export interface TreeShape {
   readonly end: Int32Array;
   readonly depth: Int32Array;
   readonly maxDepth: number;
-  readonly children: readonly (readonly number[])[];
+  /** The children of x are childSpans[childStart[x]], … childSpans[childStart[x + 1] - 1], in order. */
+  readonly childStart: Int32Array;
+  readonly childSpans: Int32Array;
 }
 
 /** Which items belong to the list of anchor x: keys in [x, end), in (x, end), or equal to x. */
 type AnchorRange = 'subtree' | 'strict-subtree' | 'children';
 
-/** Collects items in key order, into arrays sized for at most `capacity` items. */
+/**
+ * Collects items in key order, into arrays sized for at most `capacity` items, with the running total
+ * of their weights (`prefix[i]`: weight of items 0..i-1, a float: overlapping lists may sum beyond 2^31).
+ */
 export class FamilyItems {
   count = 0;
   readonly keys: Int32Array;
@@ -36,15 +42,19 @@ export class FamilyItems {
   readonly spans: Int32Array;
   /** The anchor of the referenced list in the lower family, -1 for a single span. */
   readonly refs: Int32Array;
-  readonly weights: Int32Array;
   readonly partners: Int32Array;
+  readonly prefix: Float64Array;
+  /** Whether every item weighs 1 / some item has a partner. */
+  unitWeights = true;
+  filtered = false;
 
-  constructor(capacity: number) {
-    this.keys = new Int32Array(capacity);
-    this.spans = new Int32Array(capacity);
-    this.refs = new Int32Array(capacity);
-    this.weights = new Int32Array(capacity);
-    this.partners = new Int32Array(capacity);
+  constructor(scratch: ScratchBuffers, capacity: number) {
+    this.keys = scratch.unset(capacity);
+    this.spans = scratch.unset(capacity);
+    this.refs = scratch.unset(capacity);
+    this.partners = scratch.unset(capacity);
+    this.prefix = scratch.unsetFloats(capacity + 1);
+    this.prefix[0] = 0;
   }
 
   addSpan(key: number, span: number, partner = -1): void {
@@ -52,8 +62,25 @@ export class FamilyItems {
     this.keys[i] = key;
     this.spans[i] = span;
     this.refs[i] = -1;
-    this.weights[i] = 1;
     this.partners[i] = partner;
+    this.prefix[i + 1] = this.prefix[i]! + 1;
+    if (partner >= 0) this.filtered = true;
+  }
+
+  /** Adds every span set in `bits`, each keyed by itself, in pre-order (the family is empty before). */
+  addMatches(bits: Uint8Array): void {
+    const { keys, spans, refs, partners, prefix } = this;
+    let i = 0;
+    for (let y = 0; y < bits.length; y++) {
+      if (!bits[y]) continue;
+      keys[i] = y;
+      spans[i] = y;
+      refs[i] = -1;
+      partners[i] = -1;
+      i++;
+      prefix[i] = i;
+    }
+    this.count = i;
   }
 
   addRef(key: number, anchor: number, weight: number, partner = -1): void {
@@ -61,18 +88,19 @@ export class FamilyItems {
     this.keys[i] = key;
     this.spans[i] = -1;
     this.refs[i] = anchor;
-    this.weights[i] = weight;
     this.partners[i] = partner;
+    this.prefix[i + 1] = this.prefix[i]! + weight;
+    if (weight !== 1) this.unitWeights = false;
+    if (partner >= 0) this.filtered = true;
   }
 }
 
 export class SpanListFamily {
-  private lengths: Int32Array | null = null;
+  private lengthByAnchor: Int32Array | null = null;
   private readonly keys: Int32Array;
   private readonly spans: Int32Array;
   private readonly refs: Int32Array;
   private readonly partners: Int32Array;
-  /** prefix[i] = total weight of items 0..i-1 (a float: overlapping lists may sum beyond 2^31). */
   private readonly prefix: Float64Array;
   /** startOfKey[v] = first item whose key is >= v. */
   private readonly startOfKey: Int32Array;
@@ -82,6 +110,7 @@ export class SpanListFamily {
 
   constructor(
     private readonly tree: TreeShape,
+    private readonly scratch: ScratchBuffers,
     private readonly range: AnchorRange,
     items: FamilyItems,
     private readonly lower: SpanListFamily | null,
@@ -91,30 +120,27 @@ export class SpanListFamily {
     this.spans = items.spans.subarray(0, count);
     this.refs = items.refs.subarray(0, count);
     this.partners = items.partners.subarray(0, count);
-    this.prefix = new Float64Array(count + 1);
-    let unit = true;
-    let filtered = false;
-    for (let i = 0; i < count; i++) {
-      const w = items.weights[i]!;
-      this.prefix[i + 1] = this.prefix[i]! + w;
-      if (w !== 1) unit = false;
-      if (this.partners[i]! >= 0) filtered = true;
-    }
-    this.unitWeights = unit;
-    this.filtered = filtered;
+    this.prefix = items.prefix.subarray(0, count + 1);
+    this.unitWeights = items.unitWeights;
+    this.filtered = items.filtered;
     const n = tree.size;
-    this.startOfKey = new Int32Array(n + 1);
-    let item = 0;
-    for (let v = 0; v <= n; v++) {
-      while (item < count && this.keys[item]! < v) item++;
-      this.startOfKey[v] = item;
-    }
+    // Items are in key order: the first item with key >= v is the number of items with key < v.
+    const startOfKey = scratch.ints(n + 1);
+    const keys = this.keys;
+    for (let i = 0; i < count; i++) startOfKey[keys[i]! + 1]!++;
+    for (let v = 0; v < n; v++) startOfKey[v + 1]! += startOfKey[v]!;
+    this.startOfKey = startOfKey;
   }
 
   /** Number of spans in the list of anchor x (all anchors are computed on the first call). */
   lengthOf(x: number): number {
-    this.lengths ??= this.computeLengths();
-    return this.lengths[x]!;
+    return this.lengths()[x]!;
+  }
+
+  /** The list length of every anchor. */
+  lengths(): Int32Array {
+    this.lengthByAnchor ??= this.computeLengths();
+    return this.lengthByAnchor;
   }
 
   private lo(x: number): number {
@@ -133,20 +159,27 @@ export class SpanListFamily {
 
   private computeLengths(): Int32Array {
     const { size: n, end } = this.tree;
+    const { prefix, startOfKey, range } = this;
     // Items invalid for x are exactly those whose partner lies in x's subtree: subtract their weight.
-    const partnerWeight = new Float64Array(n + 1);
+    let partnerWeight: Float64Array | null = null;
     if (this.filtered) {
+      partnerWeight = this.scratch.floats(n + 1);
       for (let i = 0; i < this.keys.length; i++) {
         const p = this.partners[i]!;
-        if (p >= 0) partnerWeight[p + 1]! += this.prefix[i + 1]! - this.prefix[i]!;
+        if (p >= 0) partnerWeight[p + 1]! += prefix[i + 1]! - prefix[i]!;
       }
       for (let v = 0; v < n; v++) partnerWeight[v + 1]! += partnerWeight[v]!;
     }
-    const length = new Int32Array(n);
-    for (let x = 0; x < n; x++) {
-      let total = this.prefix[this.hi(x)]! - this.prefix[this.lo(x)]!;
-      if (this.filtered) total -= partnerWeight[end[x]!]! - partnerWeight[x]!;
-      length[x] = total;
+    const length = this.scratch.unset(n);
+    if (range === 'children') {
+      for (let x = 0; x < n; x++) length[x] = prefix[startOfKey[x + 1]!]! - prefix[startOfKey[x]!]!;
+    } else {
+      const loShift = range === 'strict-subtree' ? 1 : 0;
+      for (let x = 0; x < n; x++)
+        length[x] = prefix[startOfKey[end[x]!]!]! - prefix[startOfKey[x + loShift]!]!;
+    }
+    if (partnerWeight !== null) {
+      for (let x = 0; x < n; x++) length[x]! -= partnerWeight[end[x]!]! - partnerWeight[x]!;
     }
     return length;
   }
@@ -187,9 +220,10 @@ export class SpanListFamily {
    */
   private paintLastItems(): Int32Array {
     const { size: n, parent, depth } = this.tree;
-    const painted = new Int32Array(n).fill(-1);
+    const painted = this.scratch.ints(n, -1);
     // next[v] = v while v is unpainted; otherwise a span above it to continue from (-1: none).
-    const next = Int32Array.from({ length: n }, (_, v) => v);
+    const next = this.scratch.unset(n);
+    for (let v = 0; v < n; v++) next[v] = v;
     const find = (start: number): number => {
       let root = start;
       while (root >= 0 && next[root] !== root) root = next[root]!;
@@ -220,8 +254,8 @@ export class SpanListFamily {
    */
   spansAt(anchors: Int32Array, positions: Int32Array): Int32Array {
     const count = anchors.length;
-    const items = new Int32Array(count);
-    const offsets = new Int32Array(count);
+    const items = this.scratch.unset(count);
+    const offsets = this.scratch.unset(count);
     if (this.filtered) this.locateFiltered(anchors, positions, items, offsets);
     else {
       for (let q = 0; q < count; q++) {
@@ -238,20 +272,27 @@ export class SpanListFamily {
         }
       }
     }
-    const result = new Int32Array(count);
-    const lowerQueries: number[] = [];
+    const result = this.scratch.unset(count);
+    let lowerCount = 0;
     for (let q = 0; q < count; q++) {
       const span = this.spans[items[q]!]!;
       result[q] = span;
-      if (span < 0) lowerQueries.push(q);
+      if (span < 0) lowerCount++;
     }
-    if (lowerQueries.length > 0) {
-      const lowerAnchors = Int32Array.from(lowerQueries, (q) => this.refs[items[q]!]!);
-      const lowerPositions = Int32Array.from(lowerQueries, (q) => offsets[q]!);
+    if (lowerCount > 0) {
+      const lowerQueries = this.scratch.unset(lowerCount);
+      const lowerAnchors = this.scratch.unset(lowerCount);
+      const lowerPositions = this.scratch.unset(lowerCount);
+      let k = 0;
+      for (let q = 0; q < count; q++) {
+        if (result[q]! >= 0) continue;
+        lowerQueries[k] = q;
+        lowerAnchors[k] = this.refs[items[q]!]!;
+        lowerPositions[k] = offsets[q]!;
+        k++;
+      }
       const found = this.lower!.spansAt(lowerAnchors, lowerPositions);
-      lowerQueries.forEach((q, k) => {
-        result[q] = found[k]!;
-      });
+      for (let j = 0; j < lowerCount; j++) result[lowerQueries[j]!] = found[j]!;
     }
     return result;
   }
@@ -280,7 +321,7 @@ export class SpanListFamily {
   ): void {
     const { depth, maxDepth } = this.tree;
     const count = this.keys.length;
-    const fenwick = new Float64Array(count + 1);
+    const fenwick = this.scratch.floats(count + 1);
     const add = (i: number, w: number) => {
       for (let k = i + 1; k <= count; k += k & -k) fenwick[k]! += w;
     };
@@ -290,12 +331,12 @@ export class SpanListFamily {
       return s;
     };
     // Smallest item index whose running sum reaches target (target >= 1).
+    let topStep = 1;
+    while (topStep * 2 <= count) topStep *= 2;
     const search = (target: number) => {
       let pos = 0;
       let remaining = target;
-      let step = 1;
-      while (step * 2 <= count) step *= 2;
-      for (; step > 0; step >>= 1) {
+      for (let step = topStep; step > 0; step >>= 1) {
         if (pos + step <= count && fenwick[pos + step]! < remaining) {
           pos += step;
           remaining -= fenwick[pos]!;
@@ -303,17 +344,22 @@ export class SpanListFamily {
       }
       return pos;
     };
-    const itemsByPartnerDepth: number[][] = Array.from({ length: maxDepth + 2 }, () => []);
-    for (let i = 0; i < count; i++) {
+    // Items by bucket (0: no partner, d + 1: partner at depth d) and queries by anchor depth, each
+    // grouped with a counting sort.
+    const itemBucket = (i: number) => {
       const p = this.partners[i]!;
-      itemsByPartnerDepth[p >= 0 ? depth[p]! + 1 : 0]!.push(i);
-    }
-    const queriesByDepth: number[][] = Array.from({ length: maxDepth + 1 }, () => []);
-    for (let q = 0; q < anchors.length; q++) queriesByDepth[depth[anchors[q]!]!]!.push(q);
+      return p >= 0 ? depth[p]! + 1 : 0;
+    };
+    const itemsByBucket = groupBy(this.scratch, count, maxDepth + 2, itemBucket);
+    const queriesByDepth = groupBy(this.scratch, anchors.length, maxDepth + 1, (q) => depth[anchors[q]!]!);
     for (let d = 0; d <= maxDepth; d++) {
       // Valid at anchor depth d: no partner (bucket 0) or partner depth < d (bucket partner depth + 1).
-      for (const i of itemsByPartnerDepth[d]!) add(i, this.prefix[i + 1]! - this.prefix[i]!);
-      for (const q of queriesByDepth[d]!) {
+      for (let k = itemsByBucket.start[d]!; k < itemsByBucket.start[d + 1]!; k++) {
+        const i = itemsByBucket.members[k]!;
+        add(i, this.prefix[i + 1]! - this.prefix[i]!);
+      }
+      for (let k = queriesByDepth.start[d]!; k < queriesByDepth.start[d + 1]!; k++) {
+        const q = queriesByDepth.members[k]!;
         const lo = this.lo(anchors[q]!);
         const base = sumBefore(lo);
         const i = search(base + positions[q]! + 1);
@@ -323,14 +369,33 @@ export class SpanListFamily {
     }
   }
 
-  /** Appends the list of anchor x to `out`. */
-  appendList(x: number, out: number[]): void {
+  /** Writes the list of anchor x into `out` from position `at`; returns the position after it. */
+  writeList(x: number, out: Int32Array, at: number): number {
     const hi = this.hi(x);
+    let k = at;
     for (let i = this.lo(x); i < hi; i++) {
       if (this.filtered && !this.valid(i, x)) continue;
       const span = this.spans[i]!;
-      if (span >= 0) out.push(span);
-      else this.lower!.appendList(this.refs[i]!, out);
+      if (span >= 0) out[k++] = span;
+      else k = this.lower!.writeList(this.refs[i]!, out, k);
     }
+    return k;
   }
+}
+
+/** `members` lists 0..count-1 grouped by bucket, in increasing order within a bucket. */
+function groupBy(
+  scratch: ScratchBuffers,
+  count: number,
+  buckets: number,
+  bucketOf: (member: number) => number,
+): { readonly start: Int32Array; readonly members: Int32Array } {
+  const start = scratch.ints(buckets + 1);
+  for (let m = 0; m < count; m++) start[bucketOf(m) + 1]!++;
+  for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
+  const fill = scratch.unset(buckets);
+  fill.set(start.subarray(0, buckets));
+  const members = scratch.unset(count);
+  for (let m = 0; m < count; m++) members[fill[bucketOf(m)]!++] = m;
+  return { start, members };
 }
