@@ -1,5 +1,9 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { TracecheckError } from '@tracecheck/core';
 import {
+  bootstrapAdminToken,
+  type ControlPlane,
   type ControlPlaneRole,
   connectNats,
   createControlPlane,
@@ -26,6 +30,7 @@ interface ServerOptions {
   readonly port: string;
   readonly agentKey?: string;
   readonly logLevel: string;
+  readonly bootstrapTokenFile?: string;
 }
 
 /** The first organization and environment of a distributed install. */
@@ -46,6 +51,10 @@ export function registerServerCommand(program: Command, io: CliIo, setExit: (cod
     .option('--host <address>', 'address the API listens on', '0.0.0.0')
     .option('--port <port>', 'port of the API', '11633')
     .option('--agent-key <key>', 'the key agents present on the agent link (env TRACECHECK_AGENT_KEY)')
+    .option(
+      '--bootstrap-token-file <file>',
+      'on the first start against an empty database, write the first admin token here (mode 0600) instead of printing it',
+    )
     .option('-l, --log-level <level>', 'trace, debug, info, warn, error', 'info')
     .action(async (options: ServerOptions) => {
       setExit(await runServer(io, options));
@@ -92,11 +101,35 @@ async function runServer(io: CliIo, options: ServerOptions): Promise<number> {
   const logger = pino({
     level: options.logLevel,
     base: { service: 'tracecheck-server', role: options.role },
+    // Tokens and session cookies never reach the log, whatever a serializer includes.
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
+      censor: '[redacted]',
+    },
   });
   const store = await createPostgresStore({
     connectionString: databaseUrl,
     ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
   });
+  // Before anything else is written: of several processes starting on an empty database, exactly one
+  // creates the first organization, environment and admin token.
+  const bootstrap = await bootstrapAdminToken(store, {
+    scope: DEFAULT_SCOPE,
+    organizationName: 'Default',
+    environmentName: 'default',
+  });
+  if (bootstrap !== undefined) {
+    if (options.bootstrapTokenFile) {
+      await writeFile(path.resolve(io.cwd, options.bootstrapTokenFile), `${bootstrap.token}\n`, {
+        mode: 0o600,
+      });
+      io.stdout.write(`first start: the admin token was written to ${options.bootstrapTokenFile}\n`);
+    } else {
+      io.stdout.write(
+        `first start: the admin token (shown only this once; keep it in a secret store):\n  ${bootstrap.token}\n`,
+      );
+    }
+  }
   await store.upsertOrganization({ id: DEFAULT_SCOPE.organizationId, name: 'Default' });
   await store.upsertEnvironment(DEFAULT_SCOPE, 'default');
   const queue = await createJetStreamQueue({
@@ -111,7 +144,7 @@ async function runServer(io: CliIo, options: ServerOptions): Promise<number> {
     connection: await connectNats(natsUrl, 'tracecheck-link'),
     logger: logger.child({ component: 'link' }),
   });
-  const plane = createControlPlane({
+  const plane: ControlPlane = createControlPlane({
     mode: 'distributed',
     roles,
     store,
@@ -122,16 +155,23 @@ async function runServer(io: CliIo, options: ServerOptions): Promise<number> {
     version: CLI_VERSION,
     http: { host: options.host, port },
     defaultScope: DEFAULT_SCOPE,
+    identity: {},
     ...(secretKey ? { secretBox: createSecretBox(new Uint8Array(secretKey)) } : {}),
     ...(dashboardBuilt() ? { webAssetsDir: WEB_ASSETS_DIR } : {}),
     ...(agentKey
-      ? { authenticateAgent: async (token: string) => (token === agentKey ? DEFAULT_SCOPE : undefined) }
+      ? {
+          // The shared --agent-key, besides agent keys and organization tokens.
+          authenticateAgent: async (token: string) =>
+            token === agentKey ? DEFAULT_SCOPE : plane.access?.authenticateAgent(token),
+        }
       : {}),
   });
   const { url } = await plane.start();
   io.stdout.write(
     `tracecheck server (${roles.join(' + ')}) is running${url ? `: API ${url}/api` : ''}${
-      roles.includes('api') && !agentKey ? '\n  no --agent-key: remote agents are refused' : ''
+      roles.includes('api')
+        ? '\n  agents authenticate with agent keys (tc_agent_…) or organization tokens'
+        : ''
     }\n`,
   );
   await new Promise<void>((resolve) => {

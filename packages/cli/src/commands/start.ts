@@ -10,6 +10,9 @@ import {
   createMemoryQueue,
   createPgliteStore,
   createSecretBox,
+  createSignInService,
+  ensureLocalOwnerToken,
+  resolveSignInConfig,
   type Scope,
 } from '@tracecheck/server';
 import { WEB_ASSETS_DIR } from '@tracecheck/web';
@@ -72,11 +75,31 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
   }
   const dataDir = path.resolve(io.cwd, options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const logger = pino({ level: options.logLevel, base: { service: 'tracecheck' } });
+  const logger = pino({
+    level: options.logLevel,
+    base: { service: 'tracecheck' },
+    // Tokens and session cookies never reach the log, whatever a serializer includes.
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
+      censor: '[redacted]',
+    },
+  });
   const secretBox = createSecretBox(await loadOrCreateSecretKey(path.join(dataDir, 'secret-key')));
   const store = await createPgliteStore({ dataDir: path.join(dataDir, 'db') });
   await store.upsertOrganization({ id: LOCAL_SCOPE.organizationId, name: 'Local' });
   await store.upsertEnvironment(LOCAL_SCOPE, 'default');
+  // The local owner's admin token: `tracecheck run` in this folder reads it from here.
+  const adminTokenFile = path.join(dataDir, 'admin-token');
+  const localOwner = await ensureLocalOwnerToken(store, { scope: LOCAL_SCOPE, tokenFile: adminTokenFile });
+  // No SSO in embedded mode: the local owner signs in to the dashboard with one-time login links.
+  const signIn = createSignInService({
+    config: resolveSignInConfig({
+      publicUrl: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+      providers: [],
+    }),
+    sessions: store.sessions,
+    users: store.identity,
+  });
   const queue = createMemoryQueue({
     maxDeliveries: 5,
     backoffMs: [200, 1000, 5000],
@@ -98,6 +121,7 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
     version: CLI_VERSION,
     http: { host: options.host, port },
     defaultScope: LOCAL_SCOPE,
+    identity: { signIn },
     embeddedAgent: (send) => session.open(send),
     secretBox,
     ...(dashboardBuilt() ? { webAssetsDir: WEB_ASSETS_DIR } : {}),
@@ -110,6 +134,7 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
     await agent.stop();
     throw error;
   }
+  const loginLink = await signIn.createLoginLink(localOwner.userId);
   // `tracecheck run` in this folder finds the server here, with no flag.
   const urlFile = path.join(dataDir, 'server-url');
   await writeFile(urlFile, `${url}\n`);
@@ -121,6 +146,8 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
       `  OTLP/gRPC  ${addresses.otlpGrpc?.endpoint ?? 'off'}`,
       `  OTLP/HTTP  ${addresses.otlpHttp ? `${addresses.otlpHttp.endpoint}/v1/traces` : 'off'}`,
       `  data       ${dataDir}`,
+      `  token      ${adminTokenFile} (admin; send it as Authorization: Bearer)`,
+      `  sign in    ${url}${loginLink.path} (one-time link for the dashboard, valid 15 min)`,
       '',
       "Point your application's OTLP exporter at the agent, then run a test:",
       '  npx tracecheck run test -f test.yaml',

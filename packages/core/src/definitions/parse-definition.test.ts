@@ -281,7 +281,7 @@ spec:
     - type: webhook
       webhook:
         method: SEND
-      events: [SUCCEEDED]
+      events: [SOMETIMES]
 `,
     problems: [
       'error INVALID_VALUE spec.schedule.cron 5:11',

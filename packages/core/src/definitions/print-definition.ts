@@ -171,7 +171,14 @@ const SPEC_ORDERS: { readonly [T in Resource['type']]: Order } = {
     alerts: {
       id: null,
       type: null,
-      webhook: { url: null, method: null, body: null, headers: HEADER_ENTRY, sslVerification: null },
+      webhook: {
+        url: null,
+        method: null,
+        body: null,
+        headers: HEADER_ENTRY,
+        sslVerification: null,
+        secret: null,
+      },
       events: null,
     },
     version: null,

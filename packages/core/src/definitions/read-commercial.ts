@@ -5,6 +5,7 @@ import {
   type EnvironmentSpec,
   type EnvironmentTokenSpec,
   type InviteSpec,
+  MONITOR_ALERT_EVENTS,
   type MonitorAlert,
   type MonitorSpec,
   ROLES,
@@ -61,11 +62,12 @@ function readAlert(ctx: ReadContext, m: MapReader): MonitorAlert {
       body: webhookMap.string('body'),
       headers: readKeyValues(webhookMap, 'headers'),
       sslVerification: webhookMap.boolean('sslVerification'),
+      secret: webhookMap.string('secret'),
     });
     webhookMap.finish();
   }
   const events = (m.items('events', { required: true }) ?? []).flatMap((item) => {
-    const event = readOneOf(ctx, item, ['FAILED'] as const, false);
+    const event = readOneOf(ctx, item, MONITOR_ALERT_EVENTS, true);
     return event ? [event] : [];
   });
   m.finish();

@@ -329,13 +329,24 @@ export interface MonitorWebhook {
   readonly body?: string;
   readonly headers?: readonly HeaderEntry[];
   readonly sslVerification?: boolean;
+  /**
+   * Tracecheck extension: signs each delivery (HMAC-SHA256 of `<timestamp>.<body>`, header
+   * `X-Tracecheck-Signature`). Sealed at rest, shown as `********`.
+   */
+  readonly secret?: string;
 }
+
+/**
+ * When an alert fires: `FAILED` (SPEC §1.13) when a monitor run fails; Tracecheck adds `SUCCEEDED`,
+ * `FINISHED` (either) and `ALL` (every event, today the same as `FINISHED`).
+ */
+export const MONITOR_ALERT_EVENTS = ['FAILED', 'SUCCEEDED', 'FINISHED', 'ALL'] as const;
 
 export interface MonitorAlert {
   readonly id?: string;
   readonly type: 'webhook';
   readonly webhook: MonitorWebhook;
-  readonly events: readonly 'FAILED'[];
+  readonly events: readonly (typeof MONITOR_ALERT_EVENTS)[number][];
 }
 
 /** `spec` of a `Monitor` (SPEC §1.13). */

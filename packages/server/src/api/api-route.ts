@@ -1,6 +1,7 @@
 import { TracecheckError } from '@tracecheck/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod/v4';
+import type { Permission } from '../identity/permissions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -58,6 +59,11 @@ export interface RouteDefinition<
   /** Older spellings answered by the same handler, documented as deprecated. */
   readonly legacyUrls?: readonly string[];
   readonly operationId: string;
+  /**
+   * The action of the permission table this route needs (`env.resources.read`…), or `public`.
+   * With identity enabled, a request is allowed only when its principal holds it (default deny).
+   */
+  readonly permission: Permission;
   readonly summary: string;
   readonly description?: string;
   readonly tags: readonly string[];
@@ -80,6 +86,7 @@ export interface ApiRoute {
   readonly url: string;
   readonly legacyUrls: readonly string[];
   readonly operationId: string;
+  readonly permission: Permission;
   readonly summary: string;
   readonly description?: string;
   readonly tags: readonly string[];
@@ -173,7 +180,7 @@ function readBody<B extends z.ZodType>(
 /**
  * Defines a route: its schemas validate the request (every invalid field quoted in one 400
  * `REQUEST_INVALID`), type the handler's input and document the route in the OpenAPI document.
- * @example defineRoute({ method: 'GET', url: '/api/version', operationId: 'getVersion', summary: 'Version',
+ * @example defineRoute({ method: 'GET', url: '/api/version', operationId: 'getVersion', permission: 'public', summary: 'Version',
  *   tags: ['system'], responses: { 200: { description: 'ok', schema: VersionSchema } },
  *   handle: async () => ({ kind: 'json', status: 200, body: { version, type: 'oss' } }) })
  */
@@ -190,6 +197,7 @@ export function defineRoute<
     url: definition.url,
     legacyUrls: definition.legacyUrls ?? [],
     operationId: definition.operationId,
+    permission: definition.permission,
     summary: definition.summary,
     ...(definition.description === undefined ? {} : { description: definition.description }),
     tags: definition.tags,

@@ -379,8 +379,22 @@ export const TestSuiteRunSchema = named(
   'A test suite run (SPEC §10) with the runs of its steps so far.',
 );
 
+export const TestRunSummarySchema = named(
+  TestRunSchema.omit({
+    resolvedTrigger: true,
+    triggerResult: true,
+    trace: true,
+    result: true,
+    linter: true,
+    outputs: true,
+  }),
+  'TestRunSummary',
+  'A test run as lists answer it: counts (pass, fail), verdict (passed), state and times. The results, ' +
+    'outputs, analyzer findings, trigger and trace are on the read of one run.',
+);
+
 export const RunListSchema = named(
-  z.object({ count: z.number().int(), items: z.array(TestRunSchema) }),
+  z.object({ count: z.number().int(), items: z.array(TestRunSummarySchema) }),
   'TestRunList',
   'A page of test runs; count is the number of matches regardless of paging.',
 );
@@ -440,10 +454,11 @@ export const EventStreamQuerySchema = z.object({
 
 export const LiveEventSchema = named(
   z.object({
-    type: z.enum(['run', 'suite-run', 'run-event', 'spans']),
+    type: z.enum(['run', 'suite-run', 'run-event', 'spans', 'run-group']),
     organizationId: z.string(),
     environmentId: z.string(),
-    runId: z.number().int(),
+    runId: z.number().int().describe('The test run or suite run; 0 for a run-group event.'),
+    runGroupId: z.string().optional().describe('The group of a run-group event.'),
     testId: z.string().optional(),
     suiteId: z.string().optional(),
     state: z.string().optional(),

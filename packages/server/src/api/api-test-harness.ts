@@ -16,8 +16,9 @@ import {
 } from '@tracecheck/core';
 import { F1_ROWS, fixtureSpanInput } from '@tracecheck/core/testing';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { createMemoryEventBus, type EventBus } from '../events/index';
+import type { AccessControl } from '../identity/access-control';
 import type {
   DryRunResult,
   RunInformation,
@@ -344,16 +345,23 @@ export interface ApiHarness {
 interface ApiHarnessOptions {
   readonly secretBox?: SecretBox;
   readonly heartbeatMs?: number;
+  /** Identity on: the access control authorizes every route (identity tests). */
+  readonly access?: (store: Store, now: () => Date) => AccessControl;
+  /** Default: a silent pino logger. */
+  readonly logger?: Logger;
+  /** Default: PGlite in memory. */
+  readonly openStore?: (now: () => Date) => Promise<Store>;
 }
 
 /** A server over a fresh in-memory store with the organization `org1` and environments `env1`, `env2`. */
 export async function createApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const clock = createFakeClock();
-  const store = await createPgliteStore({ now: clock.now });
+  const store = await (options.openStore ?? ((now) => createPgliteStore({ now })))(clock.now);
   await store.upsertOrganization({ id: SCOPE.organizationId, name: 'Org 1' });
   await store.upsertEnvironment(SCOPE, 'Environment 1');
   await store.upsertEnvironment(OTHER_SCOPE, 'Environment 2');
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const access = options.access?.(store, clock.now);
   const bus = createMemoryEventBus({ logger });
   const runs = new StoreRunService(store, bus, clock);
   let ready = true;
@@ -363,7 +371,8 @@ export async function createApiHarness(options: ApiHarnessOptions = {}): Promise
     bus,
     runs,
     logger,
-    resolveScope: createHeaderScopeResolver(SCOPE),
+    resolveScope: access ? access.resolveScope : createHeaderScopeResolver(SCOPE),
+    ...(access ? { access } : {}),
     version: '1.2.3',
     ready: () => ready,
     now: clock.now,

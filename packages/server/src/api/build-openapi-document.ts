@@ -24,6 +24,8 @@ interface OpenApiOperation {
     readonly content: Record<string, { schema: JsonSchema }>;
   };
   readonly responses: Record<string, unknown>;
+  /** The action of the permission table the route needs (`public`: none). */
+  readonly 'x-permission': string;
 }
 
 /** An OpenAPI 3.1 document (its schemas are JSON Schema 2020-12, as zod writes them). */
@@ -187,6 +189,7 @@ export function buildOpenApiDocument(
         parameters,
         ...(requestBody === undefined ? {} : { requestBody }),
         responses,
+        'x-permission': route.permission,
       };
       const path = openApiPath(url);
       paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation };

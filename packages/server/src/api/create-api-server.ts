@@ -1,17 +1,25 @@
 import { defaultLanguageChecks } from '@tracecheck/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { EventBus } from '../events/event-bus';
+import type { AccessControl } from '../identity/access-control';
+import { createIdentityRoutes } from '../identity/identity-routes';
+import { createSignInRoutes } from '../identity/sso/sign-in-routes';
+import type { SignInService } from '../identity/sso/sign-in-service';
+import { createMonitorRoutes } from '../monitors/monitor-routes';
+import { createMonitorRunner } from '../monitors/monitor-scheduler';
 import type { RunService } from '../pipeline/run-service';
 import type { SecretBox } from '../store/secret-box';
 import type { Scope, Store } from '../store/store';
 import type { ApiRoute } from './api-route';
 import { buildOpenApiDocument, type OpenApiDocument } from './build-openapi-document';
+import { createDataStoreConnectionRoute, type TestDataStoreConnection } from './data-store-connection-route';
 import { createEventStreamRoute, DEFAULT_HEARTBEAT_MS } from './event-stream-route';
 import { generateShortId } from './generate-short-id';
 import { handleApiError, handleUnknownRoute } from './handle-api-error';
 import { createResolveExpressionRoute } from './resolve-expression-route';
 import { createResourceRoutes } from './resource-routes';
 import { createResourceService } from './resource-service';
+import { createRunGroupRoutes } from './run-group-routes';
 import { createWebAssetsHandler } from './serve-web-assets';
 import { createSuiteRunRoutes } from './suite-run-routes';
 import { createSystemRoutes } from './system-routes';
@@ -40,6 +48,15 @@ export interface ApiServerDeps {
   readonly heartbeatMs?: number;
   /** The dashboard's built files, served outside `/api` (the CLI passes the web package's `dist`). */
   readonly webAssetsDir?: string;
+  /**
+   * Authentication and authorization: every route is checked against its declared permission and
+   * the identity routes are served. Absent: no checks (tests of the API alone; the CLI always sets it).
+   */
+  readonly access?: AccessControl;
+  /** Sign-in (SSO, sessions, login links, CLI login): the `/api/auth` routes are served with it. */
+  readonly signIn?: SignInService;
+  /** Tries a data store through an agent (`POST /api/datastores/connection`); the route is absent without it. */
+  readonly testDataStoreConnection?: TestDataStoreConnection;
 }
 
 /** Bodies other than definitions (run starts, dry runs) are small. */
@@ -48,11 +65,45 @@ const YAML_MEDIA_TYPES = ['text/yaml', 'application/yaml', 'application/x-yaml',
 /** Ids of resources may be long (names used as ids); Fastify's default is 100. */
 const MAX_PARAM_LENGTH = 256;
 
-function registerRoute(app: FastifyInstance, route: ApiRoute): void {
+/** Changes of settings and secrets are audited whatever route makes them. */
+const AUDITED_PERMISSIONS = new Set(['env.settings.write', 'env.secrets.write']);
+
+function registerRoute(app: FastifyInstance, route: ApiRoute, access?: AccessControl): void {
+  const permission = route.permission;
   for (const url of [route.url, ...route.legacyUrls]) {
     app.route({
       method: route.method,
       url,
+      ...(access === undefined
+        ? {}
+        : {
+            onRequest: async (request) => access.authorize(request, permission),
+            ...(AUDITED_PERMISSIONS.has(permission)
+              ? {
+                  onResponse: async (request, reply) => {
+                    if (reply.statusCode >= 400) return;
+                    const scope = access.accessOf(request);
+                    if (scope?.organizationId === undefined) return;
+                    await access
+                      .audit(request, {
+                        organizationId: scope.organizationId,
+                        environmentId: scope.environmentId ?? null,
+                        action: permission,
+                        resourceType: route.tags[0] ?? 'resource',
+                        resourceId: request.url.split('?')[0] ?? '',
+                        details: {
+                          method: request.method,
+                          operationId: route.operationId,
+                          status: reply.statusCode,
+                        },
+                      })
+                      .catch((error: unknown) =>
+                        request.log.error({ err: error }, 'writing the audit log failed'),
+                      );
+                  },
+                }
+              : {}),
+          }),
       ...(route.bodyLimitBytes === undefined ? {} : { bodyLimit: route.bodyLimitBytes }),
       handler: async (request, reply) => {
         const result = await route.run(request, reply);
@@ -142,6 +193,23 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     ...createResourceRoutes({ resources, resolveScope: deps.resolveScope }),
     ...createTestRunRoutes({ store: deps.store, runs: deps.runs, resolveScope: deps.resolveScope, now }),
     ...createSuiteRunRoutes({ store: deps.store, runs: deps.runs, resolveScope: deps.resolveScope, now }),
+    ...createMonitorRoutes({
+      store: deps.store,
+      runner: createMonitorRunner({
+        store: deps.store,
+        runs: deps.runs,
+        logger: deps.logger,
+        nowMs: () => now().getTime(),
+      }),
+      resolveScope: deps.resolveScope,
+    }),
+    ...createRunGroupRoutes({
+      store: deps.store,
+      bus: deps.bus,
+      resolveScope: deps.resolveScope,
+      now,
+      generateId: deps.generateId ?? (() => generateShortId()),
+    }),
     createResolveExpressionRoute({
       store: deps.store,
       resolveScope: deps.resolveScope,
@@ -155,8 +223,26 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
       heartbeatMs: deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
       openStreams,
     }),
+    ...(deps.testDataStoreConnection
+      ? [
+          createDataStoreConnectionRoute({
+            resolveScope: deps.resolveScope,
+            testConnection: deps.testDataStoreConnection,
+          }),
+        ]
+      : []),
   ];
-  for (const route of routes) registerRoute(app, route);
+  if (deps.access) routes.push(...createIdentityRoutes({ store: deps.store, access: deps.access, now }));
+  if (deps.signIn) {
+    routes.push(
+      ...createSignInRoutes({
+        signIn: deps.signIn,
+        users: deps.store.identity,
+        currentUserId: async (request) => deps.access?.accessOf(request)?.user?.id,
+      }),
+    );
+  }
+  for (const route of routes) registerRoute(app, route, deps.access);
   return app;
 }
 

@@ -117,6 +117,7 @@ export function createEventStreamRoute(deps: EventStreamDeps): ApiRoute {
     method: 'GET',
     url: '/api/events/stream',
     operationId: 'streamEvents',
+    permission: 'env.resources.read',
     summary: 'Live events (Server-Sent Events) of a run, a suite run or the environment',
     description:
       'Each event is one `data:` line holding a LiveEvent. With runId or suiteRunId the first event is the ' +

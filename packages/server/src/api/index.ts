@@ -15,7 +15,14 @@ export type {
 export * from './api-schemas';
 export type { OpenApiDocument } from './build-openapi-document';
 export { type ApiServerDeps, createApiServer, createHeaderScopeResolver } from './create-api-server';
+export {
+  DEFAULT_SOCKET_HEARTBEAT_MS,
+  EVENT_SOCKET_PATH,
+  type EventSocketRouteOptions,
+  registerEventSocketRoute,
+} from './event-socket-route';
 export { RESOURCE_KINDS, type ResourceKindInfo, SINGLETON_ID } from './resource-kinds';
 export type { ResourcePage, ResourceView } from './resource-service';
-export type { RunEventView, TestRunView, TestSuiteRunView, TraceView } from './run-views';
+export { type RunGroupView, toRunGroupView } from './run-group-views';
+export type { RunEventView, TestRunSummaryView, TestRunView, TestSuiteRunView, TraceView } from './run-views';
 export { openVariableSetValues } from './variable-set-secrets';

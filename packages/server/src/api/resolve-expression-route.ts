@@ -120,6 +120,7 @@ export function createResolveExpressionRoute(deps: ResolveExpressionDeps): ApiRo
     method: 'POST',
     url: '/api/expressions/resolve',
     operationId: 'ExpressionResolve',
+    permission: 'env.resources.write',
     summary: 'Evaluate an expression with a variable set and the spans of a run',
     tags: ['expressions'],
     body: ResolveExpressionBodySchema,

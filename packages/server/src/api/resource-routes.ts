@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Action } from '../identity/permissions';
 import type { Scope } from '../store/store';
 import { type ApiRoute, defineRoute, type ResponseSpec } from './api-route';
 import {
@@ -28,12 +29,32 @@ function error(description: string): ResponseSpec {
   return { description, schema: ApiErrorBodySchema };
 }
 
+/** Settings kinds need `env.settings.write`; variable sets (which hold secrets) `env.secrets.write`. */
+function writeActionOf(info: ResourceKindInfo): Action {
+  switch (info.kind) {
+    case 'Config':
+    case 'PollingProfile':
+    case 'DataStore':
+    case 'Analyzer':
+    case 'TestRunner':
+    case 'Demo':
+      return 'env.settings.write';
+    case 'VariableSet':
+      return 'env.secrets.write';
+    case 'Test':
+    case 'TestSuite':
+    case 'Monitor':
+      return 'env.resources.write';
+  }
+}
+
 function routesOf(info: ResourceKindInfo, deps: ResourceRoutesDeps): ApiRoute[] {
   const { resources, resolveScope } = deps;
   const schemas = RESOURCE_SCHEMAS[info.kind];
   const collection = `/api/${info.plural}`;
   const legacy = (suffix: string) => info.legacyPlurals.map((plural) => `/api/${plural}${suffix}`);
   const tags = [info.plural];
+  const writeAction = writeActionOf(info);
   const answered: ResponseSpec = {
     description: `The ${info.kind}`,
     schema: schemas.resource,
@@ -45,6 +66,7 @@ function routesOf(info: ResourceKindInfo, deps: ResourceRoutesDeps): ApiRoute[] 
       url: collection,
       legacyUrls: legacy(''),
       operationId: `upsert${info.kind}`,
+      permission: writeAction,
       summary: `Apply a ${info.kind}: create it, or update the one with the same id`,
       description:
         'The body is a definition as YAML (Content-Type: text/yaml) or JSON. Without an id the server generates one' +
@@ -73,6 +95,7 @@ function routesOf(info: ResourceKindInfo, deps: ResourceRoutesDeps): ApiRoute[] 
       url: collection,
       legacyUrls: legacy(''),
       operationId: `create${info.kind}`,
+      permission: writeAction,
       summary: `Create a ${info.kind}`,
       tags,
       body: schemas.definition,
@@ -93,6 +116,7 @@ function routesOf(info: ResourceKindInfo, deps: ResourceRoutesDeps): ApiRoute[] 
       url: collection,
       legacyUrls: legacy(''),
       operationId: `list${info.kind}s`,
+      permission: 'env.resources.read',
       summary: `List ${info.kind} resources`,
       description:
         'JSON {count, items}; with Accept: text/yaml-stream, YAML documents each preceded by `---`.' +
@@ -117,6 +141,7 @@ function routesOf(info: ResourceKindInfo, deps: ResourceRoutesDeps): ApiRoute[] 
       url: `${collection}/:id`,
       legacyUrls: legacy('/:id'),
       operationId: `get${info.kind}`,
+      permission: 'env.resources.read',
       summary: `Get a ${info.kind}`,
       tags,
       params: ResourceIdParamsSchema,
@@ -132,6 +157,7 @@ function routesOf(info: ResourceKindInfo, deps: ResourceRoutesDeps): ApiRoute[] 
       url: `${collection}/:id`,
       legacyUrls: legacy('/:id'),
       operationId: `update${info.kind}`,
+      permission: writeAction,
       summary: `Update a ${info.kind}`,
       description: 'The body’s id, when given, must be the id of the path.',
       tags,
@@ -154,6 +180,7 @@ function routesOf(info: ResourceKindInfo, deps: ResourceRoutesDeps): ApiRoute[] 
       url: `${collection}/:id`,
       legacyUrls: legacy('/:id'),
       operationId: `delete${info.kind}`,
+      permission: writeAction,
       summary: `Delete a ${info.kind}`,
       description: info.singleton ? 'The singleton goes back to its default.' : undefined,
       tags,
@@ -174,6 +201,7 @@ function routesOf(info: ResourceKindInfo, deps: ResourceRoutesDeps): ApiRoute[] 
       url: `${collection}/:id/version`,
       legacyUrls: legacy('/:id/version'),
       operationId: `list${info.kind}Versions`,
+      permission: 'env.resources.read',
       summary: `List every version of a ${info.kind}`,
       tags,
       params: ResourceIdParamsSchema,
@@ -192,6 +220,7 @@ function routesOf(info: ResourceKindInfo, deps: ResourceRoutesDeps): ApiRoute[] 
       url: `${collection}/:id/version/:version`,
       legacyUrls: legacy('/:id/version/:version'),
       operationId: `get${info.kind}Version`,
+      permission: 'env.resources.read',
       summary: `Get one version of a ${info.kind}`,
       description: 'The spec of that version (not wrapped in {type, spec}), as Tracetest answers it.',
       tags,

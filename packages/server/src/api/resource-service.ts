@@ -5,6 +5,7 @@ import {
   TracecheckError,
   type VariableSetValue,
 } from '@tracecheck/core';
+import { maskMonitorSecrets, sealMonitorSecrets } from '../monitors/monitor-secrets';
 import type { SecretBox } from '../store/secret-box';
 import {
   DEFAULT_PAGE_SIZE,
@@ -266,6 +267,7 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
       );
       return { ...spec, values };
     }
+    if (info.kind === 'Monitor') return sealMonitorSecrets(scope, spec, existing, deps.secretBox);
     return spec;
   }
 
@@ -338,11 +340,23 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
             fullSteps: await fullSteps(scope, spec.steps),
           },
         };
-      case 'Monitor':
+      case 'Monitor': {
+        const last = await store.monitors.listMonitorRuns(scope, stored.id, { take: 1 });
+        const summary = {
+          runs: last.count,
+          lastState: last.items[0]?.state ?? null,
+          lastRunTime: last.items[0] ? iso(last.items[0].createdAt) : null,
+        };
         return {
           type: info.kind,
-          spec: { ...spec, createdAt: iso(stored.createdAt), updatedAt: iso(stored.updatedAt) },
+          spec: {
+            ...maskMonitorSecrets(spec),
+            createdAt: iso(stored.createdAt),
+            updatedAt: iso(stored.updatedAt),
+            summary,
+          },
         };
+      }
       case 'VariableSet':
         return Array.isArray(spec.values)
           ? { type: info.kind, spec: { ...spec, values: maskVariableSetValues(asValues(spec.values)) } }

@@ -8,7 +8,15 @@ import {
   traceFromRecords,
 } from '@tracecheck/core';
 import type { z } from 'zod/v4';
-import type { RunEvent, RunRecord, RunVariable, Scope, Store, SuiteRunRecord } from '../store/store';
+import type {
+  RunEvent,
+  RunRecord,
+  RunSummaryRecord,
+  RunVariable,
+  Scope,
+  Store,
+  SuiteRunRecord,
+} from '../store/store';
 import type { RunEventSchema, TestRunSchema, TestSuiteRunSchema, TraceSchema } from './api-schemas';
 
 export type TraceView = z.output<typeof TraceSchema>;
@@ -28,6 +36,12 @@ export type TestRunView = Omit<
   readonly requiredGatesResult: unknown;
   readonly trace?: TraceView;
 };
+
+/** A test run as lists answer it: counts, verdict, state and times; no results, trigger or trace. */
+export type TestRunSummaryView = Omit<
+  TestRunView,
+  'resolvedTrigger' | 'triggerResult' | 'result' | 'outputs' | 'linter' | 'trace'
+>;
 
 export type TestSuiteRunView = Omit<z.output<typeof TestSuiteRunSchema>, 'steps'> & {
   readonly steps: readonly TestRunView[];
@@ -100,6 +114,25 @@ export function toTestRunView(run: RunRecord, now: Date, trace?: TraceView): Tes
     fail: run.failed,
     passed: run.verdict,
   };
+}
+
+/**
+ * A run as list answers carry it (`GET /api/runs`, `GET /api/tests/:id/run`, a group's runs): what
+ * grows with the trace stays on the read of one run.
+ */
+export function toTestRunSummaryView(run: RunSummaryRecord, now: Date): TestRunSummaryView {
+  const {
+    resolvedTrigger: _resolvedTrigger,
+    triggerResult: _triggerResult,
+    result: _result,
+    outputs: _outputs,
+    linter: _linter,
+    ...summary
+  } = toTestRunView(
+    { ...run, resolvedTrigger: null, triggerResult: null, result: null, outputs: null, linter: null },
+    now,
+  );
+  return summary;
 }
 
 function gatesPassed(run: RunRecord): boolean {

@@ -21,6 +21,7 @@ export function createSystemRoutes(deps: SystemRoutesDeps): ApiRoute[] {
       method: 'GET',
       url: '/api/health',
       operationId: 'getHealth',
+      permission: 'public',
       summary: 'Whether the process is ready to serve (200) or still starting (503)',
       tags: TAGS,
       responses: {
@@ -41,6 +42,7 @@ export function createSystemRoutes(deps: SystemRoutesDeps): ApiRoute[] {
       url: '/api/version',
       legacyUrls: ['/api/version.json'],
       operationId: 'getVersion',
+      permission: 'public',
       summary: 'The server version',
       tags: TAGS,
       responses: { 200: { description: 'The version', schema: VersionSchema } },
@@ -52,6 +54,7 @@ export function createSystemRoutes(deps: SystemRoutesDeps): ApiRoute[] {
       method: 'GET',
       url: '/api/openapi.json',
       operationId: 'getOpenApiDocument',
+      permission: 'public',
       summary: 'This API as an OpenAPI 3.1 document',
       tags: TAGS,
       responses: { 200: { description: 'The OpenAPI document', schema: OpenApiDocumentSchema } },

@@ -9,6 +9,7 @@ import {
   RunEventSchema,
   RunListSchema,
   TestRunSchema,
+  TestRunSummarySchema,
   TestSuiteRunSchema,
 } from './api-schemas';
 import { type ApiHarness, createApiHarness, SCOPE } from './api-test-harness';
@@ -354,7 +355,7 @@ describe('listing runs', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.headers['x-total-count']).toBe(String(total));
-    const runs = TestRunSchema.array().parse(response.json());
+    const runs = TestRunSummarySchema.array().parse(response.json());
     expect(runs.map((run) => run.id)).toEqual(expected.map((name) => ids[name]));
   });
 
@@ -366,7 +367,7 @@ describe('listing runs', () => {
       headers: { 'x-environment-id': 'env2' },
     });
     expect(
-      TestRunSchema.array()
+      TestRunSummarySchema.array()
         .parse(response.json())
         .map((run) => run.id),
     ).toEqual([ids['feature-web']]);

@@ -16,11 +16,18 @@ import {
   RunListQuerySchema,
   RunListSchema,
   TestRunSchema,
+  TestRunSummarySchema,
 } from './api-schemas';
 import { loadRun } from './load-run';
 import { toRunListQuery } from './run-filters';
 import { renderMissingVariables, toRunInformation } from './run-information';
-import { readRunRecords, readRunTraceView, toRunEventView, toTestRunView } from './run-views';
+import {
+  readRunRecords,
+  readRunTraceView,
+  toRunEventView,
+  toTestRunSummaryView,
+  toTestRunView,
+} from './run-views';
 
 interface TestRunRoutesDeps {
   readonly store: Store;
@@ -73,6 +80,7 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       method: 'POST',
       url: '/api/tests/:id/run',
       operationId: 'runTest',
+      permission: 'env.runs.start',
       summary: 'Start a run of a test',
       description:
         'Answers the created run at once; its state changes arrive on GET /api/events/stream?runId=<id>. ' +
@@ -99,15 +107,18 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       method: 'GET',
       url: '/api/tests/:id/run',
       operationId: 'listTestRuns',
+      permission: 'env.resources.read',
       summary: 'List the runs of a test, newest first',
-      description: 'An array of runs as Tracetest answers it; X-Total-Count has the number of matches.',
+      description:
+        'An array of run summaries (no results, outputs, trigger or trace: read one run for them); ' +
+        'X-Total-Count has the number of matches.',
       tags: TAGS,
       params: ResourceIdParamsSchema,
       query: RunListQuerySchema.omit({ testId: true }),
       responses: {
         200: {
           description: 'A page of runs',
-          schema: TestRunSchema.array(),
+          schema: TestRunSummarySchema.array(),
           headers: { 'X-Total-Count': 'The number of runs matching the filters' },
         },
         404: error('No such test'),
@@ -115,12 +126,12 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       async handle({ params, query, request }) {
         const scope = await resolveScope(request);
         await requireTest(store, scope, params.id);
-        const page = await store.listRuns(scope, { ...toRunListQuery(query), testId: params.id });
+        const page = await store.listRunSummaries(scope, { ...toRunListQuery(query), testId: params.id });
         const at = now();
         return {
           kind: 'json',
           status: 200,
-          body: page.items.map((run) => toTestRunView(run, at)),
+          body: page.items.map((run) => toTestRunSummaryView(run, at)),
           headers: { 'x-total-count': String(page.count) },
         };
       },
@@ -129,18 +140,19 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       method: 'GET',
       url: '/api/runs',
       operationId: 'listRuns',
+      permission: 'env.resources.read',
       summary: 'List the runs of every test, newest first',
       tags: TAGS,
       query: RunListQuerySchema,
       responses: { 200: { description: 'A page of runs', schema: RunListSchema } },
       async handle({ query, request }) {
         const scope = await resolveScope(request);
-        const page = await store.listRuns(scope, toRunListQuery(query));
+        const page = await store.listRunSummaries(scope, toRunListQuery(query));
         const at = now();
         return {
           kind: 'json',
           status: 200,
-          body: { count: page.count, items: page.items.map((run) => toTestRunView(run, at)) },
+          body: { count: page.count, items: page.items.map((run) => toTestRunSummaryView(run, at)) },
         };
       },
     }),
@@ -148,6 +160,7 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       method: 'GET',
       url: runPath,
       operationId: 'getTestRun',
+      permission: 'env.resources.read',
       summary: 'Get a run of a test, with its trace',
       tags: TAGS,
       params: RunIdParamsSchema,
@@ -163,6 +176,7 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       method: 'GET',
       url: `${runPath}/trace`,
       operationId: 'getTestRunTrace',
+      permission: 'env.resources.read',
       summary: 'The spans of a run (stored trace, or what arrived so far) as OTLP/JSON',
       tags: TAGS,
       params: RunIdParamsSchema,
@@ -189,6 +203,7 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       method: 'DELETE',
       url: runPath,
       operationId: 'deleteTestRun',
+      permission: 'env.runs.manage',
       summary: 'Delete a run of a test with its events and trace',
       tags: TAGS,
       params: RunIdParamsSchema,
@@ -204,6 +219,7 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       method: 'POST',
       url: `${runPath}/rerun`,
       operationId: 'rerunTestRun',
+      permission: 'env.runs.start',
       summary: 'Evaluate the test’s current specs again on the run’s stored trace, as a new run',
       tags: TAGS,
       params: RunIdParamsSchema,
@@ -226,6 +242,7 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       method: 'POST',
       url: `${runPath}/stop`,
       operationId: 'stopTestRun',
+      permission: 'env.runs.manage',
       summary: 'Stop a run (state STOPPED)',
       tags: TAGS,
       params: RunIdParamsSchema,
@@ -245,6 +262,7 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       url: `${runPath}/skip-trace-collection`,
       legacyUrls: [`${runPath}/skipPolling`],
       operationId: 'skipTraceCollection',
+      permission: 'env.runs.manage',
       summary: 'End trace collection now and evaluate the spans that arrived (SPEC §7.3)',
       tags: TAGS,
       params: RunIdParamsSchema,
@@ -260,6 +278,7 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       method: 'PUT',
       url: `${runPath}/dry-run`,
       operationId: 'dryRunAssertion',
+      permission: 'env.resources.read',
       summary: 'Evaluate specs on the run’s stored trace without saving anything',
       tags: TAGS,
       params: RunIdParamsSchema,
@@ -286,6 +305,7 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       method: 'GET',
       url: `${runPath}/junit.xml`,
       operationId: 'getRunResultJUnit',
+      permission: 'env.resources.read',
       summary: 'The run’s results as JUnit XML (SPEC §9.7)',
       tags: TAGS,
       params: RunIdParamsSchema,
@@ -321,6 +341,7 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       method: 'GET',
       url: `${runPath}/events`,
       operationId: 'getTestRunEvents',
+      permission: 'env.resources.read',
       summary: 'The run’s event log: every decision of the pipeline, in order',
       tags: TAGS,
       params: RunIdParamsSchema,

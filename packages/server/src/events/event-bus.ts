@@ -6,14 +6,16 @@ import { TracecheckError } from '@tracecheck/core';
  * Two adapters: in-process and NATS core pub/sub; both pass `describeEventBus()`.
  */
 
-export const LIVE_EVENT_TYPES = ['run', 'suite-run', 'run-event', 'spans'] as const;
+export const LIVE_EVENT_TYPES = ['run', 'suite-run', 'run-event', 'spans', 'run-group'] as const;
 
 export interface LiveEvent {
   readonly type: (typeof LIVE_EVENT_TYPES)[number];
   readonly organizationId: string;
   readonly environmentId: string;
-  /** Test run id or suite run id. */
+  /** Test run id or suite run id; 0 for a `run-group` event. */
   readonly runId: number;
+  /** The group of a `run-group` event (its summary changed). */
+  readonly runGroupId?: string;
   readonly testId?: string;
   readonly suiteId?: string;
   readonly state?: string;
@@ -39,6 +41,7 @@ export interface EventBus {
 /** The topics an event is delivered on. */
 export function topicsOf(event: LiveEvent): string[] {
   const base = `${event.organizationId}.${event.environmentId}`;
+  if (event.type === 'run-group') return [base, `${base}.group.${event.runGroupId ?? ''}`];
   const kind = event.type === 'suite-run' ? 'suite' : 'run';
   return [base, `${base}.${kind}.${event.runId}`];
 }
@@ -56,12 +59,14 @@ export function assertTopic(topic: string): void {
   const valid =
     tokens.every((token) => TOPIC_TOKEN.test(token)) &&
     (tokens.length === 2 ||
-      (tokens.length === 4 && /^(run|suite)$/.test(tokens[2]!) && /^\d+$/.test(tokens[3]!)));
+      (tokens.length === 4 &&
+        (/^(run|suite)$/.test(tokens[2]!) ? /^\d+$/.test(tokens[3]!) : tokens[2] === 'group')));
   if (!valid) {
     throw new TracecheckError(
       'REQUEST_INVALID',
-      `live-event topic "${topic}" is not "<org>.<env>", "<org>.<env>.run.<id>" or "<org>.<env>.suite.<id>" ` +
-        '(ids without dots, spaces, * or >): subscribe to an environment, a run or a suite run',
+      `live-event topic "${topic}" is not "<org>.<env>", "<org>.<env>.run.<id>", "<org>.<env>.suite.<id>" ` +
+        'or "<org>.<env>.group.<id>" (ids without dots, spaces, * or >): subscribe to an environment, a run, ' +
+        'a suite run or a run group',
     );
   }
 }

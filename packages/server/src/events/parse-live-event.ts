@@ -7,14 +7,12 @@ import { LIVE_EVENT_TYPES, type LiveEvent } from './event-bus';
  */
 export function parseLiveEvent(value: unknown): LiveEvent | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { type, organizationId, environmentId, runId, testId, suiteId, state, payload } = value as Record<
-    string,
-    unknown
-  >;
+  const { type, organizationId, environmentId, runId, runGroupId, testId, suiteId, state, payload } =
+    value as Record<string, unknown>;
   if (!(LIVE_EVENT_TYPES as readonly unknown[]).includes(type)) return undefined;
   if (typeof organizationId !== 'string' || typeof environmentId !== 'string') return undefined;
   if (typeof runId !== 'number' || !Number.isSafeInteger(runId)) return undefined;
-  for (const optional of [testId, suiteId, state]) {
+  for (const optional of [runGroupId, testId, suiteId, state]) {
     if (optional !== undefined && typeof optional !== 'string') return undefined;
   }
   return {
@@ -22,6 +20,7 @@ export function parseLiveEvent(value: unknown): LiveEvent | undefined {
     organizationId,
     environmentId,
     runId,
+    ...(runGroupId === undefined ? {} : { runGroupId: runGroupId as string }),
     ...(testId === undefined ? {} : { testId: testId as string }),
     ...(suiteId === undefined ? {} : { suiteId: suiteId as string }),
     ...(state === undefined ? {} : { state: state as string }),

@@ -6,6 +6,7 @@ import {
   parseRequiredGates,
   TracecheckError,
 } from '@tracecheck/core';
+import { assertRunGroupId } from '../store/run-group-store';
 import type { RunRecord, RunVariable, Scope, SuiteRunRecord } from '../store/store';
 import { SKIP_TRACE_COLLECTION } from './collect-stage';
 import { createTestRun, queueTrigger } from './create-test-run';
@@ -184,13 +185,25 @@ export function createRunService(context: PipelineContext): RunService {
     return moved;
   }
 
+  /** A run started with a group id creates the group when it does not exist yet (idempotent). */
+  async function joinRunGroup(scope: Scope, info: RunInformation): Promise<void> {
+    if (!info.runGroupId) return;
+    await context.store.runGroups.ensure(scope, {
+      id: info.runGroupId,
+      metadata: {},
+      source: info.source ?? 'api',
+    });
+  }
+
   return {
     async startTestRun(scope, testId, info): Promise<StartRunOutcome> {
+      if (info.runGroupId) assertRunGroupId(info.runGroupId);
       const { version, test } = await loadLatestTest(context.store, scope, testId);
       const requiredGates = requiredGatesOf(info);
       const variables = await gatherVariables(context, scope, info);
       const missing = await findMissing(context, scope, testId, test, variables, []);
       if (missing) return { ok: false, missingVariables: [missing] };
+      await joinRunGroup(scope, info);
       const run = await createTestRun(context, scope, {
         testId,
         testVersion: version,
@@ -208,6 +221,7 @@ export function createRunService(context: PipelineContext): RunService {
     },
 
     async startSuiteRun(scope, suiteId, info): Promise<StartSuiteRunOutcome> {
+      if (info.runGroupId) assertRunGroupId(info.runGroupId);
       const { version, suite } = await loadSuite(context.store, scope, suiteId);
       const requiredGates = requiredGatesOf(info);
       const variables = await gatherVariables(context, scope, info);
@@ -220,6 +234,7 @@ export function createRunService(context: PipelineContext): RunService {
         outputNames.push(...test.outputs.map((output) => output.name));
       }
       if (missingVariables.length > 0) return { ok: false, missingVariables };
+      await joinRunGroup(scope, info);
       const run = await context.store.createSuiteRun(scope, {
         suiteId,
         suiteVersion: version,

@@ -2,7 +2,13 @@ import { isFinalState } from '@tracecheck/core';
 import type { Stage } from '../queue/queue';
 import type { RunPatch, RunRecord, RunState, Scope } from '../store/store';
 import type { PipelineContext } from './pipeline-context';
-import { publishRunState, type RunEventInput, recordRunEvents, stateChanged } from './run-events';
+import {
+  publishRunEvents,
+  publishRunState,
+  type RunEventInput,
+  recordRunEvents,
+  stateChanged,
+} from './run-events';
 
 /** A state change: the states it may start from, the new state with the fields it sets, and why. */
 export interface RunMove {
@@ -17,8 +23,9 @@ export interface RunMove {
 
 /**
  * Moves a run with a compare-and-set: only one caller ever wins a move, so a redelivered stage never
- * finishes a run twice. The winner records the events and publishes the new state; a loser gets
- * `undefined` (someone else moved the run first).
+ * finishes a run twice. The new state and its events (the decisions, then `STATE_CHANGED`) are written
+ * in one transaction; the winner then publishes them. A loser gets `undefined` (someone else moved the
+ * run first) and writes nothing.
  */
 export async function moveRun(
   context: PipelineContext,
@@ -32,12 +39,10 @@ export async function moveRun(
     ...(finalState && move.patch.completedAt === undefined ? { completedAt: new Date(context.nowMs()) } : {}),
     ...(finalState && move.patch.verdict === undefined ? { verdict: false } : {}),
   };
-  const moved = await context.store.transitionRun(scope, runId, move.from, patch);
+  const events = [...(move.events ?? []), stateChanged(move.stage, move.patch.state, move.why)];
+  const moved = await context.store.transitionRunWithEvents(scope, runId, move.from, patch, events);
   if (!moved) return undefined;
-  await recordRunEvents(context, scope, moved, [
-    ...(move.events ?? []),
-    stateChanged(move.stage, moved.state, move.why),
-  ]);
+  await publishRunEvents(context, scope, moved, events);
   await publishRunState(context, scope, moved);
   return moved;
 }
@@ -86,10 +91,11 @@ function moverOf(state: RunState): RunEventInput['stage'] {
 /**
  * A stage found the run already past it: someone moved it on. Queues the stage of its current state
  * (the mover may have died before queueing it). On a redelivery (`attempt` > 1) of the stage whose
- * move put the run in its current state, that move's worker may have died between its
- * compare-and-set and its events: then the missing `STATE_CHANGED` line is written and the state
- * published, so the log still shows every state once. A run moved further on needs no repair: its
- * next stage was queued, which happens after the events were written.
+ * move put the run in its current state, that move's worker may have died after its transaction and
+ * before publishing: the state is published again (live clients and the run's group catch up). A
+ * `STATE_CHANGED` line missing from the log (a run moved before state and events were written in one
+ * transaction) is written then. A run moved further on needs no repair: its next stage was queued,
+ * which happens after the publishing.
  */
 export async function catchUpRun(
   context: PipelineContext,
@@ -111,8 +117,8 @@ export async function catchUpRun(
           'recorded by a later attempt: the worker that moved the run stopped before noting it',
         ),
       ]);
-      await publishRunState(context, scope, run);
     }
+    await publishRunState(context, scope, run);
   }
   await publishStageOf(context, scope, run);
 }

@@ -1,6 +1,7 @@
 import { toTestRunView, toTestSuiteRunView } from '../api/run-views';
 import type { NewRunEvent, RunEvent, RunRecord, RunState, Scope, SuiteRunRecord } from '../store/store';
 import type { PipelineContext } from './pipeline-context';
+import { refreshRunGroup } from './run-group-events';
 
 /**
  * Every kind of line in a run's event log (SPEC §7: each decision the pipeline makes). `STATE_CHANGED`
@@ -43,6 +44,16 @@ export async function recordRunEvents(
   if (events.length === 0) return;
   const rows: NewRunEvent[] = events.map((event) => ({ runId: run.id, ...event }));
   await context.store.appendRunEvents(scope, rows);
+  await publishRunEvents(context, scope, run, events);
+}
+
+/** Publishes events already in a run's log as live `run-event`s, in order. */
+export async function publishRunEvents(
+  context: Pick<PipelineContext, 'bus'>,
+  scope: Scope,
+  run: Pick<RunRecord, 'id' | 'testId'>,
+  events: readonly RunEventInput[],
+): Promise<void> {
   for (const event of events) {
     await context.bus.publish({
       type: 'run-event',
@@ -60,9 +71,12 @@ export function stateChanged(stage: RunEvent['stage'], state: RunState, why: str
   return { type: 'STATE_CHANGED', stage, title: `Run is ${state}`, description: why, data: { state } };
 }
 
-/** Publishes a run's current state as a live `run` event (the payload is the run as the API answers it). */
+/**
+ * Publishes a run's current state as a live `run` event (the payload is the run as the API answers it),
+ * then refreshes the summary of the run's group (a suite step counts through its suite run).
+ */
 export async function publishRunState(
-  context: Pick<PipelineContext, 'bus' | 'nowMs'>,
+  context: Pick<PipelineContext, 'bus' | 'nowMs' | 'store'>,
   scope: Scope,
   run: RunRecord,
 ): Promise<void> {
@@ -75,6 +89,9 @@ export async function publishRunState(
     state: run.state,
     payload: toTestRunView(run, new Date(context.nowMs())),
   });
+  if (run.runGroupId !== null && run.testSuiteRunId === null) {
+    await refreshRunGroup(context, scope, run.runGroupId);
+  }
 }
 
 /** Publishes a suite run's current state, with its steps so far, as a live `suite-run` event. */
@@ -97,4 +114,5 @@ export async function publishSuiteRunState(
       new Date(context.nowMs()),
     ),
   });
+  if (suiteRun.runGroupId !== null) await refreshRunGroup(context, scope, suiteRun.runGroupId);
 }

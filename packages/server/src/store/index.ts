@@ -5,5 +5,6 @@
 
 export { createPgliteStore, type PgliteStoreOptions } from './pglite-store';
 export { createPostgresStore, type PostgresStoreOptions } from './postgres-store';
+export * from './run-group-store';
 export { createSecretBox, type SecretBox } from './secret-box';
 export * from './store';

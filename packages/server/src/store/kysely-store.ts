@@ -1,7 +1,11 @@
 import { TracecheckError } from '@tracecheck/core';
-import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import { type Kysely, type Selectable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
+import { createKyselySessionStore } from '../identity/sso/session-store';
 import type { Database, RunsTable, SuiteRunsTable } from './database';
+import { createKyselyIdentityStore } from './kysely-identity-store';
+import { createKyselyMonitorStore } from './kysely-monitor-store';
 import { areJsonEqual, normalizeSpec } from './normalize-spec';
+import { createKyselyRunGroupStore } from './run-group-store';
 import type {
   EnvironmentRecord,
   ListQuery,
@@ -17,6 +21,7 @@ import type {
   RunPatch,
   RunRecord,
   RunState,
+  RunSummaryRecord,
   RunVariable,
   Scope,
   Store,
@@ -344,36 +349,20 @@ export function createKyselyStore(database: Kysely<Database>, options: KyselySto
 
     async listRuns(scope, query: RunListQuery = {}) {
       return withDatabase(async (db) => {
-        let filtered = db
-          .selectFrom('runs')
-          .where('organization_id', '=', scope.organizationId)
-          .where('environment_id', '=', scope.environmentId);
-        if (query.testId !== undefined) filtered = filtered.where('test_id', '=', query.testId);
-        if (query.states !== undefined) {
-          filtered =
-            query.states.length === 0
-              ? filtered.where(sql.lit(false))
-              : filtered.where('state', 'in', query.states);
-        }
-        if (query.createdAfter !== undefined)
-          filtered = filtered.where('created_at', '>', query.createdAfter);
-        if (query.createdBefore !== undefined)
-          filtered = filtered.where('created_at', '<', query.createdBefore);
-        if (query.source !== undefined) filtered = filtered.where('source', '=', query.source);
-        if (query.branch !== undefined) filtered = filtered.where('branch', '=', query.branch);
-        if (query.runGroupId !== undefined) filtered = filtered.where('run_group_id', '=', query.runGroupId);
-        if (query.testSuiteRunId !== undefined) {
-          filtered = filtered.where('test_suite_run_id', '=', query.testSuiteRunId);
-        }
-        const direction = query.sortDirection ?? 'desc';
-        let ordered = filtered.selectAll();
-        if (query.sortBy === 'createdAt') ordered = ordered.orderBy('created_at', direction);
-        const items = ordered
-          .orderBy('id', direction)
-          .limit(takeOf(query))
-          .offset(query.skip ?? 0)
+        const filtered = filterRuns(db, scope, query);
+        const items = orderRuns(filtered.selectAll(), query)
           .execute()
           .then((rows) => rows.map(toRunRecord));
+        return pageOf(filtered.select((eb) => eb.fn.countAll().as('count')).executeTakeFirst(), items);
+      });
+    },
+
+    async listRunSummaries(scope, query: RunListQuery = {}) {
+      return withDatabase(async (db) => {
+        const filtered = filterRuns(db, scope, query);
+        const items = orderRuns(filtered.select(RUN_SUMMARY_COLUMNS), query)
+          .execute()
+          .then((rows) => rows.map(toRunSummaryRecord));
         return pageOf(filtered.select((eb) => eb.fn.countAll().as('count')).executeTakeFirst(), items);
       });
     },
@@ -393,6 +382,50 @@ export function createKyselyStore(database: Kysely<Database>, options: KyselySto
           .returningAll()
           .executeTakeFirst();
         return row && toRunRecord(row);
+      });
+    },
+
+    async transitionRunWithEvents(scope, runId, fromStates, patch, events) {
+      return withDatabase(async (db) => {
+        if (fromStates.length === 0) return undefined;
+        const at = now();
+        return db.transaction().execute(async (trx) => {
+          // One UPDATE is both the compare-and-set and the reservation of the events' seqs.
+          const row = await trx
+            .updateTable('runs')
+            .set((eb) => ({
+              ...toRunPatchColumns(patch),
+              last_event_seq: eb('last_event_seq', '+', events.length),
+            }))
+            .where('organization_id', '=', scope.organizationId)
+            .where('environment_id', '=', scope.environmentId)
+            .where('id', '=', runId)
+            .where('state', 'in', fromStates)
+            .returningAll()
+            .executeTakeFirst();
+          if (!row) return undefined;
+          if (events.length > 0) {
+            const firstSeq = row.last_event_seq - events.length + 1;
+            await trx
+              .insertInto('run_events')
+              .values(
+                events.map((event, index) => ({
+                  organization_id: scope.organizationId,
+                  environment_id: scope.environmentId,
+                  run_id: runId,
+                  seq: firstSeq + index,
+                  type: event.type,
+                  stage: event.stage,
+                  title: event.title,
+                  description: event.description,
+                  data: toNullableJson(event.data),
+                  created_at: at,
+                })),
+              )
+              .execute();
+          }
+          return toRunRecord(row);
+        });
       });
     },
 
@@ -619,6 +652,7 @@ export function createKyselyStore(database: Kysely<Database>, options: KyselySto
           .where('organization_id', '=', scope.organizationId)
           .where('environment_id', '=', scope.environmentId);
         if (query.suiteId !== undefined) filtered = filtered.where('suite_id', '=', query.suiteId);
+        if (query.runGroupId !== undefined) filtered = filtered.where('run_group_id', '=', query.runGroupId);
         const direction = query.sortDirection ?? 'desc';
         let ordered = filtered.selectAll();
         if (query.sortBy === 'createdAt') ordered = ordered.orderBy('created_at', direction);
@@ -647,6 +681,11 @@ export function createKyselyStore(database: Kysely<Database>, options: KyselySto
       });
     },
 
+    runGroups: createKyselyRunGroupStore(withDatabase, now),
+    monitors: createKyselyMonitorStore(withDatabase, now),
+    identity: createKyselyIdentityStore(database, { now }),
+    sessions: createKyselySessionStore(database),
+
     async close() {
       if (closed) return;
       closed = true;
@@ -654,6 +693,97 @@ export function createKyselyStore(database: Kysely<Database>, options: KyselySto
       await database.destroy();
     },
   };
+}
+
+/** The runs of a scope matching the filters of a run list. */
+function filterRuns(db: Kysely<Database>, scope: Scope, query: RunListQuery) {
+  let filtered = db
+    .selectFrom('runs')
+    .where('organization_id', '=', scope.organizationId)
+    .where('environment_id', '=', scope.environmentId);
+  if (query.testId !== undefined) filtered = filtered.where('test_id', '=', query.testId);
+  if (query.states !== undefined) {
+    filtered =
+      query.states.length === 0
+        ? filtered.where(sql.lit(false))
+        : filtered.where('state', 'in', query.states);
+  }
+  if (query.createdAfter !== undefined) filtered = filtered.where('created_at', '>', query.createdAfter);
+  if (query.createdBefore !== undefined) filtered = filtered.where('created_at', '<', query.createdBefore);
+  if (query.source !== undefined) filtered = filtered.where('source', '=', query.source);
+  if (query.branch !== undefined) filtered = filtered.where('branch', '=', query.branch);
+  if (query.runGroupId !== undefined) filtered = filtered.where('run_group_id', '=', query.runGroupId);
+  if (query.testSuiteRunId !== undefined) {
+    filtered = filtered.where('test_suite_run_id', '=', query.testSuiteRunId);
+  }
+  return filtered;
+}
+
+/** A run list's order (newest first by default) and page. */
+function orderRuns<Q extends SelectQueryBuilder<Database, 'runs', object>>(
+  selected: Q,
+  query: RunListQuery,
+): Q {
+  const direction = query.sortDirection ?? 'desc';
+  let ordered = selected;
+  if (query.sortBy === 'createdAt') ordered = ordered.orderBy('created_at', direction) as Q;
+  return ordered
+    .orderBy('id', direction)
+    .limit(takeOf(query))
+    .offset(query.skip ?? 0) as Q;
+}
+
+/** Every column of a run but the JSON values that grow with the trace. */
+const RUN_SUMMARY_COLUMNS = [
+  'id',
+  'organization_id',
+  'environment_id',
+  'test_id',
+  'test_version',
+  'state',
+  'trace_id',
+  'span_id',
+  'last_error_state',
+  'created_at',
+  'service_triggered_at',
+  'service_trigger_completed_at',
+  'obtained_trace_at',
+  'completed_at',
+  'variable_set_id',
+  'variables',
+  'required_gates',
+  'metadata',
+  'run_group_id',
+  'test_suite_id',
+  'test_suite_run_id',
+  'source',
+  'branch',
+  'required_gates_result',
+  'passed',
+  'failed',
+  'verdict',
+  'last_event_seq',
+] as const satisfies readonly (keyof RunsTable)[];
+
+function toRunSummaryRecord(
+  row: Pick<Selectable<RunsTable>, (typeof RUN_SUMMARY_COLUMNS)[number]>,
+): RunSummaryRecord {
+  const {
+    resolvedTrigger: _resolvedTrigger,
+    triggerResult: _triggerResult,
+    result: _result,
+    outputs: _outputs,
+    linter: _linter,
+    ...summary
+  } = toRunRecord({
+    ...row,
+    resolved_trigger: null,
+    trigger_result: null,
+    result: null,
+    outputs: null,
+    linter: null,
+  });
+  return summary;
 }
 
 /**

@@ -682,6 +682,140 @@ export function describeStore(name: string, openStore: (options: OpenStoreOption
       });
     });
 
+    describe('transition with events', () => {
+      const stateChanged = (state: RunState) => ({
+        type: 'STATE_CHANGED',
+        stage: 'trigger' as const,
+        title: `Run is ${state}`,
+        description: 'why',
+        data: { state },
+      });
+
+      it('moves the run and appends its events after the ones already there, in one step', async () => {
+        const scope = await createScope();
+        const run = await store.createRun(scope, newRun());
+        await store.appendRunEvents(scope, [
+          { runId: run.id, type: 'RUN_CREATED', stage: 'run', title: 'created', description: '' },
+        ]);
+        const at = tick();
+        const moved = await store.transitionRunWithEvents(
+          scope,
+          run.id,
+          ['CREATED'],
+          { state: 'EXECUTING', serviceTriggeredAt: at },
+          [
+            { type: 'TRIGGER_STARTED', stage: 'trigger', title: 'fired', description: 'POST /orders' },
+            stateChanged('EXECUTING'),
+          ],
+        );
+        expect(moved).toEqual({ ...run, state: 'EXECUTING', serviceTriggeredAt: at });
+        expect(await store.getRun(scope, run.id)).toEqual(moved);
+        const events = await store.listRunEvents(scope, run.id);
+        expect(events.map((event) => [event.seq, event.type, event.createdAt])).toEqual([
+          [1, 'RUN_CREATED', new Date(at.getTime() - 1000)],
+          [2, 'TRIGGER_STARTED', at],
+          [3, 'STATE_CHANGED', at],
+        ]);
+        expect(events[2]?.data).toEqual({ state: 'EXECUTING' });
+        // Plain appends continue the numbering.
+        await store.appendRunEvents(scope, [
+          { runId: run.id, type: 'LATER', stage: 'collect', title: '', description: '' },
+        ]);
+        expect((await store.listRunEvents(scope, run.id)).at(-1)?.seq).toBe(4);
+      });
+
+      it('writes nothing when the run is not in one of the states, or not in the scope', async () => {
+        const scope = await createScope();
+        const run = await store.createRun(scope, newRun());
+        const lost = await store.transitionRunWithEvents(
+          scope,
+          run.id,
+          ['AWAITING_TRACE'],
+          { state: 'FINISHED' },
+          [stateChanged('FINISHED')],
+        );
+        expect(lost).toBeUndefined();
+        expect(
+          await store.transitionRunWithEvents(scope, run.id, [], { state: 'FINISHED' }, []),
+        ).toBeUndefined();
+        const elsewhere = await createScope();
+        expect(
+          await store.transitionRunWithEvents(elsewhere, run.id, ['CREATED'], { state: 'STOPPED' }, [
+            stateChanged('STOPPED'),
+          ]),
+        ).toBeUndefined();
+        expect(await store.getRun(scope, run.id)).toEqual(run);
+        expect(await store.listRunEvents(scope, run.id)).toEqual([]);
+      });
+
+      it('lets exactly one of racing movers win, with its events only', async () => {
+        const scope = await createScope();
+        const run = await store.createRun(scope, newRun());
+        const outcomes = await Promise.all(
+          (['FINISHED', 'STOPPED', 'TRIGGER_FAILED', 'TRACE_FAILED'] as const).map((state) =>
+            store.transitionRunWithEvents(scope, run.id, ['CREATED'], { state }, [stateChanged(state)]),
+          ),
+        );
+        const winners = outcomes.filter((outcome) => outcome !== undefined);
+        expect(winners).toHaveLength(1);
+        const events = await store.listRunEvents(scope, run.id);
+        expect(events.map((event) => [event.seq, event.data?.state])).toEqual([[1, winners[0]?.state]]);
+      });
+
+      it('moves without events when given none', async () => {
+        const scope = await createScope();
+        const run = await store.createRun(scope, newRun());
+        const moved = await store.transitionRunWithEvents(
+          scope,
+          run.id,
+          ['CREATED'],
+          { state: 'EXECUTING' },
+          [],
+        );
+        expect(moved?.state).toBe('EXECUTING');
+        expect(await store.listRunEvents(scope, run.id)).toEqual([]);
+      });
+    });
+
+    describe('run summaries', () => {
+      it('lists runs like listRuns, without the values that grow with the trace', async () => {
+        const scope = await createScope();
+        const first = await store.createRun(scope, newRun({ runGroupId: 'g1', source: 'web' }));
+        await store.createRun(scope, newRun({ testId: 'other' }));
+        const finished = await store.transitionRun(scope, first.id, ['CREATED'], {
+          state: 'FINISHED',
+          result: { allPassed: true, results: [{ selector: { query: 'span' }, results: [] }] },
+          outputs: [{ name: 'ID', value: '42' }],
+          linter: { score: 100 },
+          triggerResult: { type: 'http', httpRequest: { body: 'x'.repeat(1000) } },
+          resolvedTrigger: { type: 'http' },
+          requiredGatesResult: { required: [], failed: [], passed: true },
+          passed: 3,
+          failed: 0,
+          verdict: true,
+        });
+        const query = { runGroupId: 'g1' };
+        const full = await store.listRuns(scope, query);
+        const summaries = await store.listRunSummaries(scope, query);
+        expect(summaries.count).toBe(full.count);
+        expect(summaries.items).toHaveLength(1);
+        const {
+          resolvedTrigger: _resolvedTrigger,
+          triggerResult: _triggerResult,
+          result: _result,
+          outputs: _outputs,
+          linter: _linter,
+          ...expected
+        } = finished!;
+        expect(summaries.items[0]).toEqual(expected);
+        const all = await store.listRunSummaries(scope, { take: 1, sortDirection: 'asc' });
+        expect({ count: all.count, ids: all.items.map((run) => run.id) }).toEqual({
+          count: 2,
+          ids: [first.id],
+        });
+      });
+    });
+
     describe('spans and traces', () => {
       it('buffers span chunks in append order, bytes unchanged', async () => {
         const scope = await createScope();

@@ -7,6 +7,11 @@
  * compressed document.
  */
 
+import type { IdentityStore } from '../identity/identity-store';
+import type { SessionStore } from '../identity/sso/session-store';
+import type { MonitorStore } from './monitor-store';
+import type { RunGroupStore } from './run-group-store';
+
 /** Every query is scoped: no method reads or writes across organizations or environments. */
 export interface Scope {
   readonly organizationId: string;
@@ -140,6 +145,15 @@ export interface RunVariable {
   readonly type: 'raw' | 'secret';
 }
 
+/**
+ * A run as lists show it: everything but the JSON values that grow with the trace (results per span,
+ * outputs, analyzer findings, the trigger's request and response). The read of one run has them.
+ */
+export type RunSummaryRecord = Omit<
+  RunRecord,
+  'resolvedTrigger' | 'triggerResult' | 'result' | 'outputs' | 'linter'
+>;
+
 export type NewRun = Pick<
   RunRecord,
   | 'testId'
@@ -242,6 +256,7 @@ export interface SuiteRunListQuery extends PageQuery {
   /** Default `id` (newest first with the default direction `desc`). */
   readonly sortBy?: 'createdAt' | 'id';
   readonly suiteId?: string;
+  readonly runGroupId?: string;
 }
 
 /** Options shared by both adapters. */
@@ -255,6 +270,11 @@ export interface StoreOptions {
  * reject with a `TracecheckError` `NOT_FOUND`; reads simply find nothing.
  */
 export interface Store {
+  /** People, memberships, roles, invites, tokens, access requests and the audit log (same database). */
+  readonly identity: IdentityStore;
+  /** Sign-in sessions, sign-ins in flight and one-time codes (identity/sso, same database). */
+  readonly sessions: SessionStore;
+
   // Tenancy (minimal: the identity issue adds people, roles and tokens).
   upsertOrganization(organization: { id: string; name: string }): Promise<OrganizationRecord>;
   /** The organization must exist. */
@@ -298,6 +318,8 @@ export interface Store {
   createRun(scope: Scope, run: NewRun): Promise<RunRecord>;
   getRun(scope: Scope, runId: number): Promise<RunRecord | undefined>;
   listRuns(scope: Scope, query?: RunListQuery): Promise<Page<RunRecord>>;
+  /** `listRuns` without the large JSON values: what list answers show (a 100k-span run's results stay out). */
+  listRunSummaries(scope: Scope, query?: RunListQuery): Promise<Page<RunSummaryRecord>>;
   /**
    * Moves a run forward only if it is in one of `fromStates` (compare-and-set): the pipeline's
    * idempotency rests on this. Returns the updated run, or undefined when the run was not in one of
@@ -308,6 +330,18 @@ export interface Store {
     runId: number,
     fromStates: readonly RunState[],
     patch: RunPatch,
+  ): Promise<RunRecord | undefined>;
+  /**
+   * `transitionRun` and `appendRunEvents` in one transaction: the events (of this run) are appended
+   * only when the compare-and-set moved the run, so a state change is never stored without its events
+   * or the other way round.
+   */
+  transitionRunWithEvents(
+    scope: Scope,
+    runId: number,
+    fromStates: readonly RunState[],
+    patch: RunPatch,
+    events: readonly Omit<NewRunEvent, 'runId'>[],
   ): Promise<RunRecord | undefined>;
   /** Deletes the run with its events, buffered spans and trace. */
   deleteRun(scope: Scope, runId: number): Promise<boolean>;
@@ -333,6 +367,12 @@ export interface Store {
   getSuiteRun(scope: Scope, suiteRunId: number): Promise<SuiteRunRecord | undefined>;
   listSuiteRuns(scope: Scope, query?: SuiteRunListQuery): Promise<Page<SuiteRunRecord>>;
   updateSuiteRun(scope: Scope, suiteRunId: number, patch: SuiteRunPatch): Promise<SuiteRunRecord | undefined>;
+
+  /** Run groups: stored groups of test runs and suite runs with one summary (run-group-store.ts). */
+  readonly runGroups: RunGroupStore;
+
+  /** Monitor runs and the claims of scheduled ticks (monitor-store.ts). */
+  readonly monitors: MonitorStore;
 
   /** Waits for running queries, then releases the connections. Idempotent; later calls reject. */
   close(): Promise<void>;
