@@ -176,8 +176,13 @@ function sendHop(
     outgoing.on('socket', (socket) => {
       if (!socket.connecting) return;
       const timer = setTimeout(() => {
-        connectTimedOut = true;
-        outgoing.destroy(new Error(`no connection within ${connectTimeoutMs} ms`));
+        // After a busy spell of the event loop (many runs at once) this timer can run before the
+        // callback of a connection that already succeeded: look again once pending I/O was handled.
+        setImmediate(() => {
+          if (!socket.connecting) return;
+          connectTimedOut = true;
+          outgoing.destroy(new Error(`no connection within ${connectTimeoutMs} ms`));
+        });
       }, connectTimeoutMs);
       socket.once('connect', () => clearTimeout(timer));
       socket.once('close', () => clearTimeout(timer));
