@@ -2,7 +2,24 @@
  * The dashboard's only way to the server: typed calls over `fetch`. Every failed call rejects with an
  * `ApiError` that carries the server's sentence (`detail`), so screens can show it as it is.
  */
-import type { ApiErrorBody, PageView, RunEventView, TestResourceView, TestRunView } from './api-types';
+import type {
+  ApiErrorBody,
+  ConnectionResultView,
+  DryRunResultView,
+  EnvironmentView,
+  MeView,
+  PageView,
+  ResourceView,
+  RunEventView,
+  ScopeChoice,
+  SessionView,
+  SignInProviderView,
+  SpecDraftView,
+  SuiteRunView,
+  TestResourceView,
+  TestRunView,
+  TestView,
+} from './api-types';
 
 /** A failed API call: the HTTP status, the server's error code and its explanation. */
 export class ApiError extends Error {
@@ -12,6 +29,8 @@ export class ApiError extends Error {
     readonly code: string,
     readonly detail: string,
     readonly hint?: string,
+    /** The server's structured details (`problems` of an invalid definition, …). */
+    readonly details?: unknown,
   ) {
     super(detail);
   }
@@ -52,11 +71,50 @@ export interface ApiClient {
    * `decodeOtlpJson` keeps unquoted int64 values beyond 2^53 exact only when it parses the text itself.
    */
   getRunTrace(testId: string, runId: string): Promise<string | null>;
-  runTest(testId: string): Promise<TestRunView>;
+  /** Starts a run; `variables` are ad-hoc variables above the variable set. */
+  runTest(testId: string, variables?: Readonly<Record<string, string>>): Promise<TestRunView>;
+  /** Evaluates specs on a run's stored trace without saving anything. */
+  dryRun(testId: string, runId: string, specs: readonly SpecDraftView[]): Promise<DryRunResultView>;
   rerunRun(testId: string, runId: string): Promise<TestRunView>;
   stopRun(testId: string, runId: string): Promise<TestRunView>;
   /** URL of the Server-Sent Events of one run (`EventSource`). */
   runEventsUrl(runId: string): string;
+  /** Every version of a test, oldest first (each the spec of that version). */
+  listTestVersions(testId: string): Promise<readonly TestView[]>;
+  /** Resources of any kind by their plural (`testsuites`, `variablesets`, `datastores`…). */
+  listResources<S>(plural: string, query?: ResourceListQuery): Promise<PageView<ResourceView<S>>>;
+  getResource<S>(plural: string, id: string): Promise<ResourceView<S>>;
+  /**
+   * Stores a definition `{type, spec}`: `PUT /api/<plural>/<id>` when `id` is given (update), else
+   * `PUT /api/<plural>` (create, or update the one with the spec's id).
+   */
+  applyResource<S>(plural: string, definition: ResourceView<S>, id?: string): Promise<ResourceView<S>>;
+  /** Stores a YAML definition as the CLI's `apply` does. */
+  applyYaml<S>(plural: string, yaml: string): Promise<ResourceView<S>>;
+  deleteResource(plural: string, id: string): Promise<void>;
+  listSuiteRuns(suiteId: string, query: { take?: number }): Promise<PageView<SuiteRunView>>;
+  runSuite(suiteId: string): Promise<SuiteRunView>;
+  /** Asks an agent to try a data store definition (nothing is stored). */
+  testDataStoreConnection(definition: ResourceView<unknown>): Promise<ConnectionResultView>;
+  /** The signed-in user and session; `null` when nobody is signed in (401). */
+  getSession(): Promise<SessionView | null>;
+  listSignInProviders(): Promise<readonly SignInProviderView[]>;
+  signOut(): Promise<void>;
+  /** The signed-in user with their organizations. */
+  getMe(): Promise<MeView>;
+  listEnvironments(organizationId: string): Promise<readonly EnvironmentView[]>;
+  /** Sends `x-organization-id` / `x-environment-id` with every later call. */
+  setScope(scope: ScopeChoice): void;
+  /** Calls `listener` whenever a call is refused with 401 (not signed in); returns the unsubscribe. */
+  onUnauthorized(listener: (error: ApiError) => void): () => void;
+}
+
+export interface ResourceListQuery {
+  readonly take?: number;
+  readonly skip?: number;
+  readonly sortBy?: string;
+  readonly sortDirection?: SortDirection;
+  readonly query?: string;
 }
 
 export interface ApiClientOptions {
@@ -91,7 +149,8 @@ async function toApiError(response: Response, method: string, path: string): Pro
   const text = await response.text();
   try {
     const body: unknown = JSON.parse(text);
-    if (isErrorBody(body)) return new ApiError(response.status, body.code, body.detail, body.hint);
+    if (isErrorBody(body))
+      return new ApiError(response.status, body.code, body.detail, body.hint, body.details);
   } catch {
     // Not JSON (a proxy's error page, an empty body): describe the answer below.
   }
@@ -110,13 +169,49 @@ async function toApiError(response: Response, method: string, path: string): Pro
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = options.baseUrl ?? '';
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  /**
+   * The CSRF token of the browser session (`GET /api/auth/session`), sent with every write in
+   * `x-tracecheck-csrf`; null when the server has no session (no sign-in, or a token instead).
+   */
+  let csrfToken: Promise<string | null> | undefined;
+  let scope: ScopeChoice = {};
+  const unauthorizedListeners = new Set<(error: ApiError) => void>();
+  const scopeHeaders = (): Record<string, string> => ({
+    ...(scope.organizationId ? { 'x-organization-id': scope.organizationId } : {}),
+    ...(scope.environmentId ? { 'x-environment-id': scope.environmentId } : {}),
+  });
+  const readCsrfToken = (): Promise<string | null> => {
+    csrfToken ??= doFetch(`${baseUrl}/api/auth/session`, {
+      headers: { accept: 'application/json' },
+      credentials: 'same-origin',
+    }).then(
+      async (response) =>
+        response.ok ? (((await response.json()) as { csrfToken?: string | null }).csrfToken ?? null) : null,
+      () => null,
+    );
+    return csrfToken;
+  };
 
-  async function send(method: string, path: string, accept: string): Promise<Response> {
+  async function send(
+    method: string,
+    path: string,
+    accept: string,
+    body?: { readonly type: string; readonly text: string },
+  ): Promise<Response> {
     let response: Response;
+    const csrf = method === 'GET' ? null : await readCsrfToken();
     try {
       response = await doFetch(`${baseUrl}${path}`, {
         method,
-        headers: { accept, 'x-source': 'web' },
+        credentials: 'same-origin',
+        headers: {
+          accept,
+          'x-source': 'web',
+          ...scopeHeaders(),
+          ...(body === undefined ? {} : { 'content-type': body.type }),
+          ...(csrf ? { 'x-tracecheck-csrf': csrf } : {}),
+        },
+        ...(body === undefined ? {} : { body: body.text }),
       });
     } catch (error) {
       throw new ApiError(
@@ -126,14 +221,31 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
           'check that `tracecheck start` is running and the page was opened from its address',
       );
     }
-    if (!response.ok) throw await toApiError(response, method, path);
+    if (!response.ok) {
+      // A session renewed since the token was read has another one: read it again next time.
+      if (response.status === 401 || response.status === 403) csrfToken = undefined;
+      const error = await toApiError(response, method, path);
+      // The session call answers 401 for "nobody signed in": the sign-in page asks it on purpose.
+      if (response.status === 401 && path !== '/api/auth/session') {
+        for (const listener of unauthorizedListeners) listener(error);
+      }
+      throw error;
+    }
     return response;
   }
 
-  async function json<T>(method: string, path: string): Promise<T> {
-    const response = await send(method, path, 'application/json');
+  async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await send(
+      method,
+      path,
+      'application/json',
+      body === undefined ? undefined : { type: 'application/json', text: JSON.stringify(body) },
+    );
     return (await response.json()) as T;
   }
+
+  const collectionPath = (plural: string) => `/api/${encodeURIComponent(plural)}`;
+  const resourcePath = (plural: string, id: string) => `${collectionPath(plural)}/${encodeURIComponent(id)}`;
 
   const runPath = (testId: string, runId: string) =>
     `/api/tests/${encodeURIComponent(testId)}/run/${encodeURIComponent(runId)}`;
@@ -183,9 +295,75 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         throw error;
       }
     },
-    runTest: (testId) => json('POST', `/api/tests/${encodeURIComponent(testId)}/run`),
+    runTest: (testId, variables) =>
+      json(
+        'POST',
+        `/api/tests/${encodeURIComponent(testId)}/run`,
+        variables === undefined || Object.keys(variables).length === 0
+          ? undefined
+          : { variables: Object.entries(variables).map(([key, value]) => ({ key, value })) },
+      ),
+    dryRun: (testId, runId, specs) => json('PUT', `${runPath(testId, runId)}/dry-run`, { specs }),
     rerunRun: (testId, runId) => json('POST', `${runPath(testId, runId)}/rerun`),
     stopRun: (testId, runId) => json('POST', `${runPath(testId, runId)}/stop`),
     runEventsUrl: (runId) => `${baseUrl}/api/events/stream${buildQueryString({ runId })}`,
+    async listTestVersions(testId) {
+      const page = await json<PageView<TestView>>('GET', `${resourcePath('tests', testId)}/version`);
+      return page.items;
+    },
+    listResources: (plural, query = {}) =>
+      json('GET', `${collectionPath(plural)}${buildQueryString({ ...query })}`),
+    getResource: (plural, id) => json('GET', resourcePath(plural, id)),
+    applyResource: (plural, definition, id) =>
+      json('PUT', id === undefined ? collectionPath(plural) : resourcePath(plural, id), definition),
+    async applyYaml(plural, yaml) {
+      const response = await send('PUT', collectionPath(plural), 'application/json', {
+        type: 'text/yaml',
+        text: yaml,
+      });
+      return await response.json();
+    },
+    async deleteResource(plural, id) {
+      await send('DELETE', resourcePath(plural, id), 'application/json');
+    },
+    async listSuiteRuns(suiteId, query) {
+      const response = await send(
+        'GET',
+        `${resourcePath('testsuites', suiteId)}/run${buildQueryString({ take: query.take })}`,
+        'application/json',
+      );
+      const items = (await response.json()) as SuiteRunView[];
+      const total = Number(response.headers.get('x-total-count'));
+      return { count: Number.isFinite(total) && total >= items.length ? total : items.length, items };
+    },
+    runSuite: (suiteId) => json('POST', `${resourcePath('testsuites', suiteId)}/run`, {}),
+    testDataStoreConnection: (definition) => json('POST', '/api/datastores/connection', definition),
+    async getSession() {
+      try {
+        const session = await json<SessionView>('GET', '/api/auth/session');
+        csrfToken = Promise.resolve(session.csrfToken ?? null);
+        return session;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null;
+        throw error;
+      }
+    },
+    async listSignInProviders() {
+      return (await json<{ providers: SignInProviderView[] }>('GET', '/api/auth/providers')).providers;
+    },
+    async signOut() {
+      await send('POST', '/api/auth/logout', 'application/json');
+      csrfToken = undefined;
+    },
+    getMe: () => json('GET', '/api/me'),
+    listEnvironments: (organizationId) =>
+      json('GET', `/api/organizations/${encodeURIComponent(organizationId)}/environments`),
+    setScope(next) {
+      scope = { ...next };
+    },
+    onUnauthorized(listener) {
+      unauthorizedListeners.add(listener);
+      return () => unauthorizedListeners.delete(listener);
+    },
   };
 }

@@ -186,4 +186,107 @@ export interface ApiErrorBody {
   readonly code: string;
   readonly detail: string;
   readonly hint?: string;
+  readonly details?: unknown;
+}
+
+/** A stored resource of any kind (SPEC §1.1): `{type, spec}`. */
+export interface ResourceView<S> {
+  readonly type: string;
+  readonly spec: S;
+}
+
+/** A run of a test suite with the runs of its steps so far. */
+export interface SuiteRunView {
+  readonly id: string;
+  readonly testSuiteId: string;
+  readonly version: number;
+  readonly state: 'CREATED' | 'EXECUTING' | 'FINISHED' | 'FAILED' | 'STOPPED';
+  readonly lastErrorState: string | null;
+  readonly createdAt: string;
+  readonly completedAt: string | null;
+  readonly executionTime: number;
+  readonly steps: readonly TestRunView[];
+  readonly pass: number;
+  readonly fail: number;
+  readonly allStepsRequiredGatesPassed: boolean;
+}
+
+/** What an agent found when it tried a data store: each step with its result. */
+export interface ConnectionResultView {
+  readonly passed: boolean;
+  readonly steps: readonly {
+    readonly step: string;
+    readonly passed: boolean;
+    readonly message: string;
+    readonly error?: string;
+  }[];
+}
+
+/** `details` of a 400 `DEFINITION_INVALID`: every problem of the definition. */
+export interface DefinitionProblemView {
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+// ---- spec editor, sign-in (run page, auth) -----------------------------------------------------
+
+/** A spec as the dry run and the test definition take it. */
+export interface SpecDraftView {
+  readonly selector: string;
+  readonly name?: string;
+  readonly assertions: readonly string[];
+}
+
+/** `PUT /api/tests/<id>/run/<runId>/dry-run`: the specs evaluated on the stored trace, nothing saved. */
+export interface DryRunResultView {
+  readonly allPassed: boolean;
+  readonly results: readonly SpecResultView[];
+}
+
+export interface SignInProviderView {
+  readonly id: string;
+  /** github, google or oidc */
+  readonly kind: string;
+  readonly displayName: string;
+  readonly loginUrl: string;
+}
+
+export interface UserView {
+  readonly id: string;
+  readonly email: string | null;
+  readonly name: string | null;
+}
+
+/** `GET /api/auth/session` */
+export interface SessionView {
+  readonly user: UserView;
+  readonly session: { readonly kind: string; readonly provider: string | null; readonly expiresAt: string };
+  readonly csrfToken: string | null;
+}
+
+export interface OrganizationView {
+  readonly id: string;
+  readonly name: string;
+  readonly personal: boolean;
+  readonly role?: string;
+}
+
+export interface EnvironmentView {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly name: string;
+}
+
+/** `GET /api/me` */
+export interface MeView extends UserView {
+  readonly organizations: readonly OrganizationView[];
+}
+
+/** The organization and environment the dashboard works in (`x-organization-id`, `x-environment-id`). */
+export interface ScopeChoice {
+  readonly organizationId?: string;
+  readonly environmentId?: string;
 }

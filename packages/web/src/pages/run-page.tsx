@@ -6,6 +6,7 @@ import { type KeyboardEvent, useCallback, useRef, useState } from 'react';
 import { ApiError } from '../api/api-client';
 import { useApi } from '../api/api-context';
 import type { TestRunView } from '../api/api-types';
+import { CompareTab } from '../compare/compare-tab';
 import { describeRunState } from '../components/describe-run-state';
 import { describeTrigger } from '../components/describe-trigger';
 import { ErrorMessage } from '../components/error-message';
@@ -15,6 +16,7 @@ import { formatTimeAgo, formatTimestamp } from '../format/format-time';
 import { Link, navigate } from '../router/navigation';
 import { hrefOf, type Route, RUN_TABS, type RunTab } from '../router/routes';
 import { AnalyzerTab } from '../run/analyzer-tab';
+import { AutomateTab } from '../run/automate-tab';
 import { EventsTab } from '../run/events-tab';
 import { TestTab } from '../run/test-tab';
 import { TriggerTab } from '../run/trigger-tab';
@@ -28,6 +30,8 @@ const TAB_LABELS: Readonly<Record<RunTab, string>> = {
   trace: 'Trace',
   test: 'Test',
   analyzer: 'Analyzer',
+  compare: 'Compare',
+  automate: 'Automate',
   events: 'Events',
 };
 
@@ -303,6 +307,7 @@ export function RunPage({ route }: { readonly route: RunRoute }) {
         {route.tab === 'test' ? (
           <TestTab
             run={run}
+            test={test}
             trace={traceReady}
             selectedSpanId={route.selectedSpan ?? null}
             selectedSpec={
@@ -317,6 +322,10 @@ export function RunPage({ route }: { readonly route: RunRoute }) {
         {route.tab === 'analyzer' ? (
           <AnalyzerTab run={run} trace={traceReady} onSelectSpan={selectSpanInTrace} />
         ) : null}
+        {route.tab === 'compare' ? (
+          <CompareTab run={run} trace={traceReady} onSelectSpan={selectSpanInTrace} />
+        ) : null}
+        {route.tab === 'automate' ? <AutomateTab run={run} /> : null}
         {route.tab === 'events' ? <EventsTab run={run} events={events} /> : null}
       </div>
     </div>

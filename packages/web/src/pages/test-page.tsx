@@ -1,5 +1,6 @@
-/** One test: what it triggers and checks, its YAML, and its runs. */
-import { useState } from 'react';
+/** One test: what it triggers and checks, its YAML, its versions, and its runs. */
+import { parseDefinition, printDefinition } from '@tracecheck/core';
+import { useId, useState } from 'react';
 import type { ApiClient } from '../api/api-client';
 import { useApi } from '../api/api-context';
 import type { TestView } from '../api/api-types';
@@ -10,6 +11,7 @@ import { ErrorMessage } from '../components/error-message';
 import { RunSummaryCells } from '../components/run-summary-cells';
 import { RunTestButton } from '../components/run-test-button';
 import { useDocumentTitle } from '../components/use-document-title';
+import { formatTimestamp } from '../format/format-time';
 import { Link } from '../router/navigation';
 import { hrefOf } from '../router/routes';
 
@@ -23,6 +25,57 @@ function downloadText(fileName: string, text: string): void {
   anchor.download = fileName;
   anchor.click();
   URL.revokeObjectURL(url);
+}
+
+/** The YAML of a stored version: the spec of that version printed as a definition. */
+function yamlOfVersion(spec: TestView): string {
+  const parsed = parseDefinition(JSON.stringify({ type: 'Test', spec }, null, 2));
+  if (parsed.resource) return printDefinition(parsed.resource);
+  // A version stored before a language change may not read back; show what is stored.
+  return JSON.stringify({ type: 'Test', spec }, null, 2);
+}
+
+/** Every version of the test: pick one to see its YAML. */
+function VersionsPanel({ api, test }: { readonly api: ApiClient; readonly test: TestView }) {
+  const versions = useLoad(() => api.listTestVersions(test.id), `versions:${test.id}:${test.version ?? ''}`);
+  const [picked, setPicked] = useState<number | null>(null);
+  const selectId = useId();
+  if (versions.status === 'loading') return <p className="loading">Loading versions…</p>;
+  if (versions.status === 'error') return <ErrorMessage error={versions.error} onRetry={versions.reload} />;
+  const items = [...versions.data].reverse();
+  const chosen = items.find((item) => item.version === picked) ?? items[0];
+  if (chosen === undefined) return <p className="empty-hint">No stored version.</p>;
+  const yaml = yamlOfVersion(chosen);
+  const fileName = `${(test.name || test.id).replace(/[^\w.-]+/g, '-').toLowerCase()}.v${chosen.version ?? ''}.yaml`;
+  return (
+    <div className="yaml-panel">
+      <div className="yaml-actions">
+        <label htmlFor={selectId}>Version</label>
+        <select
+          id={selectId}
+          value={chosen.version ?? ''}
+          onChange={(event) => setPicked(Number(event.target.value))}
+        >
+          {items.map((item) => (
+            <option key={item.version} value={item.version}>
+              v{item.version}
+              {item.version === test.version ? ' (latest)' : ''}
+              {item.createdAt ? ` — ${formatTimestamp(item.createdAt)}` : ''}
+            </option>
+          ))}
+        </select>
+        <CopyButton text={yaml} label="Copy YAML" />
+        <button type="button" className="button button-small" onClick={() => downloadText(fileName, yaml)}>
+          Download {fileName}
+        </button>
+      </div>
+      <figure className="code-figure" aria-label={`YAML of version ${chosen.version ?? ''}`}>
+        <pre className="code-view">
+          <code>{yaml}</code>
+        </pre>
+      </figure>
+    </div>
+  );
 }
 
 /** The test's YAML, as `tracecheck apply` reads it back: shown, copyable and downloadable. */
@@ -57,8 +110,9 @@ function Specs({ test }: { readonly test: TestView }) {
   if (specs.length === 0) {
     return (
       <p className="empty-hint">
-        This test has no specs yet: its runs only check that a trace arrives. Add a <code>specs:</code> entry
-        with a selector and assertions to its YAML and apply it again.
+        This test has no specs yet: its runs only check that a trace arrives. Press <strong>Edit</strong> to
+        add a spec (a selector and its assertions), or add a <code>specs:</code> entry to its YAML and apply
+        it again.
       </p>
     );
   }
@@ -88,6 +142,7 @@ export function TestPage({ testId }: { readonly testId: string }) {
   const test = useLoad(() => api.getTest(testId), `test:${testId}`);
   const runs = useLoad(() => api.listTestRuns(testId, { take: RUNS_PAGE_SIZE }), `test-runs:${testId}`);
   const [showYaml, setShowYaml] = useState(false);
+  const [showVersions, setShowVersions] = useState(false);
   const name = test.status === 'ready' ? test.data.spec.name || testId : testId;
   useDocumentTitle(name);
   const now = Date.now();
@@ -123,6 +178,20 @@ export function TestPage({ testId }: { readonly testId: string }) {
           {spec?.description ? <p>{spec.description}</p> : null}
         </div>
         <div className="header-actions">
+          <Link to={hrefOf({ page: 'test-editor', testId })} className="button">
+            Edit
+          </Link>
+          {spec?.version && spec.version > 1 ? (
+            <button
+              type="button"
+              className="button"
+              aria-expanded={showVersions}
+              aria-controls="test-versions"
+              onClick={() => setShowVersions((value) => !value)}
+            >
+              {showVersions ? 'Hide versions' : `Versions (${spec.version})`}
+            </button>
+          ) : null}
           <button
             type="button"
             className="button"
@@ -139,6 +208,11 @@ export function TestPage({ testId }: { readonly testId: string }) {
       {spec && showYaml ? (
         <section id="test-yaml" aria-label="Test YAML">
           <YamlPanel api={api} test={spec} />
+        </section>
+      ) : null}
+      {spec && showVersions ? (
+        <section id="test-versions" aria-label="Test versions">
+          <VersionsPanel api={api} test={spec} />
         </section>
       ) : null}
       {spec ? (

@@ -56,7 +56,16 @@ export function TestsPage() {
   if (tests.status === 'ready' && tests.data.count === 0 && settledQuery === '') {
     return (
       <div className="page">
-        <h1>Tests</h1>
+        <div className="page-header">
+          <h1>Tests</h1>
+          <Link to={hrefOf({ page: 'test-editor' })} className="button button-primary">
+            Create a test
+          </Link>
+        </div>
+        <p className="muted">
+          No test yet. Create one with the form (or import a cURL command, a Postman request or a YAML file),
+          or follow these steps from a terminal.
+        </p>
         <FirstRunGuide />
       </div>
     );
@@ -71,6 +80,9 @@ export function TestsPage() {
             {tests.data.count} {tests.data.count === 1 ? 'test' : 'tests'}
           </span>
         ) : null}
+        <Link to={hrefOf({ page: 'test-editor' })} className="button button-primary header-end-action">
+          New test
+        </Link>
       </div>
       <div className="toolbar">
         <label className="field">

@@ -5,7 +5,7 @@
  */
 
 /** Tabs of a run page, in the order a run lives them. */
-export const RUN_TABS = ['trigger', 'trace', 'test', 'analyzer', 'events'] as const;
+export const RUN_TABS = ['trigger', 'trace', 'test', 'analyzer', 'compare', 'automate', 'events'] as const;
 export type RunTab = (typeof RUN_TABS)[number];
 
 /** Filters of the runs page. */
@@ -15,8 +15,26 @@ export interface RunFilters {
   readonly testId?: string;
 }
 
+/** Sections of the settings page, each one resource of SPEC §1. */
+export const SETTINGS_SECTIONS = ['datastore', 'polling', 'analyzer', 'testrunner'] as const;
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
+
+function isSettingsSection(text: string): text is SettingsSection {
+  return (SETTINGS_SECTIONS as readonly string[]).includes(text);
+}
+
 export type Route =
   | { readonly page: 'tests' }
+  /** Create a test (no id) or edit one. */
+  | { readonly page: 'test-editor'; readonly testId?: string }
+  | { readonly page: 'suites' }
+  | { readonly page: 'suite'; readonly suiteId: string }
+  | { readonly page: 'suite-editor'; readonly suiteId?: string }
+  | { readonly page: 'variable-sets' }
+  | { readonly page: 'variable-set-editor'; readonly variableSetId?: string }
+  | { readonly page: 'monitors' }
+  | { readonly page: 'monitor-editor'; readonly monitorId?: string }
+  | { readonly page: 'settings'; readonly section: SettingsSection }
   | { readonly page: 'test'; readonly testId: string }
   | {
       readonly page: 'run';
@@ -28,6 +46,12 @@ export type Route =
       readonly selectedAssertion?: number;
     }
   | { readonly page: 'runs'; readonly filters: RunFilters }
+  /** A deep link that starts a run of a test with variables, after a confirmation (`/test/<id>/run?vars=`). */
+  | {
+      readonly page: 'start-run';
+      readonly testId: string;
+      readonly variables: Readonly<Record<string, string>>;
+    }
   | { readonly page: 'not-found'; readonly path: string };
 
 function isRunTab(text: string): text is RunTab {
@@ -54,6 +78,8 @@ export function parseRoute(pathname: string, search: string): Route {
   const query = new URLSearchParams(search);
   const [first, testId, second, runId, tab, ...rest] = segments;
   if (first === undefined || (first === 'tests' && testId === undefined)) return { page: 'tests' };
+  const resourceRoute = parseResourceRoute(segments);
+  if (resourceRoute !== undefined) return resourceRoute;
   if (first === 'runs' && testId === undefined) {
     const state = query.get('state') ?? undefined;
     const filterTestId = query.get('testId') ?? undefined;
@@ -64,6 +90,10 @@ export function parseRoute(pathname: string, search: string): Route {
   }
   if (first === 'test' && testId !== undefined) {
     if (second === undefined) return { page: 'test', testId };
+    if (second === 'edit' && runId === undefined) return { page: 'test-editor', testId };
+    if (second === 'run' && runId === undefined) {
+      return { page: 'start-run', testId, variables: parseRunVariables(query.get('vars')) };
+    }
     if (second === 'run' && runId !== undefined && /^\d+$/.test(runId) && rest.length === 0) {
       if (tab !== undefined && !isRunTab(tab)) return { page: 'not-found', path: pathname };
       const selectedSpan = query.get('selectedSpan') ?? undefined;
@@ -83,6 +113,60 @@ export function parseRoute(pathname: string, search: string): Route {
   return { page: 'not-found', path: pathname };
 }
 
+/**
+ * The variables of a start-run link: `vars` is a JSON object of names to values (`{"USER":"ann"}`);
+ * values that are not text become their JSON text; anything else gives no variable.
+ */
+export function parseRunVariables(text: string | null): Record<string, string> {
+  if (text === null || text === '') return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+    const variables: Record<string, string> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (key !== '') variables[key] = typeof item === 'string' ? item : JSON.stringify(item);
+    }
+    return variables;
+  } catch {
+    return {};
+  }
+}
+
+/** Pages of the resources and settings (`/tests/new`, `/testsuites`, `/variableset/<id>`, `/settings/…`). */
+function parseResourceRoute(segments: readonly string[]): Route | undefined {
+  const [first, second, third] = segments;
+  if (segments.length > 3) return undefined;
+  const only = (route: Route, length: number) => (segments.length === length ? route : undefined);
+  switch (first) {
+    case 'tests':
+      return second === 'new' ? only({ page: 'test-editor' }, 2) : undefined;
+    case 'testsuites':
+      if (second === undefined) return { page: 'suites' };
+      return second === 'new' ? only({ page: 'suite-editor' }, 2) : undefined;
+    case 'testsuite':
+      if (second === undefined) return undefined;
+      if (third === undefined) return { page: 'suite', suiteId: second };
+      return third === 'edit' ? { page: 'suite-editor', suiteId: second } : undefined;
+    case 'variablesets':
+      if (second === undefined) return { page: 'variable-sets' };
+      return second === 'new' ? only({ page: 'variable-set-editor' }, 2) : undefined;
+    case 'variableset':
+      return second === undefined
+        ? undefined
+        : only({ page: 'variable-set-editor', variableSetId: second }, 2);
+    case 'monitors':
+      if (second === undefined) return { page: 'monitors' };
+      return second === 'new' ? only({ page: 'monitor-editor' }, 2) : undefined;
+    case 'monitor':
+      return second === undefined ? undefined : only({ page: 'monitor-editor', monitorId: second }, 2);
+    case 'settings':
+      if (second === undefined) return { page: 'settings', section: 'datastore' };
+      return isSettingsSection(second) ? only({ page: 'settings', section: second }, 2) : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** The URL (path and query) of a page; `parseRoute(hrefOf(r))` gives `r` back. */
 export function hrefOf(route: Route): string {
   switch (route.page) {
@@ -100,6 +184,12 @@ export function hrefOf(route: Route): string {
         search === '' ? '' : `?${search}`
       }`;
     }
+    case 'start-run': {
+      const base = `/test/${encodeURIComponent(route.testId)}/run`;
+      return Object.keys(route.variables).length === 0
+        ? base
+        : `${base}?${new URLSearchParams({ vars: JSON.stringify(route.variables) }).toString()}`;
+    }
     case 'runs': {
       const query = new URLSearchParams();
       if (route.filters.state) query.set('state', route.filters.state);
@@ -107,6 +197,30 @@ export function hrefOf(route: Route): string {
       const search = query.toString();
       return `/runs${search === '' ? '' : `?${search}`}`;
     }
+    case 'test-editor':
+      return route.testId === undefined ? '/tests/new' : `/test/${encodeURIComponent(route.testId)}/edit`;
+    case 'suites':
+      return '/testsuites';
+    case 'suite':
+      return `/testsuite/${encodeURIComponent(route.suiteId)}`;
+    case 'suite-editor':
+      return route.suiteId === undefined
+        ? '/testsuites/new'
+        : `/testsuite/${encodeURIComponent(route.suiteId)}/edit`;
+    case 'variable-sets':
+      return '/variablesets';
+    case 'variable-set-editor':
+      return route.variableSetId === undefined
+        ? '/variablesets/new'
+        : `/variableset/${encodeURIComponent(route.variableSetId)}`;
+    case 'monitors':
+      return '/monitors';
+    case 'monitor-editor':
+      return route.monitorId === undefined
+        ? '/monitors/new'
+        : `/monitor/${encodeURIComponent(route.monitorId)}`;
+    case 'settings':
+      return `/settings/${route.section}`;
     case 'not-found':
       return route.path;
   }

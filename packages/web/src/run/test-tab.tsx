@@ -3,15 +3,18 @@
  * choosing a spec highlights its spans in the trace, choosing a result selects its span.
  */
 import type { SpanId, Trace } from '@tracecheck/core';
-import { useMemo, useState } from 'react';
-import type { SpanResultView, SpecResultView, TestRunView } from '../api/api-types';
+import { useCallback, useMemo, useState } from 'react';
+import type { SpanResultView, SpecResultView, TestRunView, TestView } from '../api/api-types';
 import { describeRunState } from '../components/describe-run-state';
 import { VerdictIcon } from '../components/verdict-icon';
+import { SpecEditor } from '../spec-editor/spec-editor';
 import { TraceExplorer } from '../trace/trace-explorer';
 import { maskOfSpanIds, summarizeSpec, titleOfSpec } from './test-results';
 
 export interface TestTabProps {
   readonly run: TestRunView;
+  /** The test's current definition (the spec editor starts from it); `null` when it could not be read. */
+  readonly test?: TestView | null;
   readonly trace: Trace | null;
   readonly selectedSpanId: string | null;
   /** 0-based index of the selected spec. */
@@ -219,26 +222,43 @@ function SpecList(props: TestTabProps) {
 
 export function TestTab(props: TestTabProps) {
   const { run, trace, selectedSpec } = props;
+  const [editing, setEditing] = useState(false);
+  const [preview, setPreview] = useState<Uint8Array | null>(null);
+  const onPreview = useCallback((mask: Uint8Array | null) => setPreview(mask), []);
+  const closeEditor = useCallback(() => setEditing(false), []);
   const spec = selectedSpec === null ? undefined : run.result?.results[selectedSpec];
   const highlight = useMemo(
     () => (trace && spec ? maskOfSpanIds(trace, summarizeSpec(spec).spanIds) : null),
     [trace, spec],
   );
-  if (trace === null) {
-    return (
-      <div className="test-tab-solo">
-        <SpecList {...props} />
+  const side = editing ? (
+    <SpecEditor
+      run={run}
+      test={props.test ?? null}
+      trace={trace}
+      selectedSpanId={props.selectedSpanId}
+      onPreview={onPreview}
+      onClose={closeEditor}
+    />
+  ) : (
+    <>
+      <div className="spec-editor-open">
+        <button type="button" className="button button-small" onClick={() => setEditing(true)}>
+          Edit specs
+        </button>
       </div>
-    );
-  }
+      <SpecList {...props} />
+    </>
+  );
+  if (trace === null) return <div className="test-tab-solo">{side}</div>;
   return (
     <TraceExplorer
       trace={trace}
       selectedSpanId={props.selectedSpanId}
       onSelectSpan={props.onSelectSpan}
       results={run.result}
-      highlight={highlight}
-      side={<SpecList {...props} />}
+      highlight={editing ? preview : highlight}
+      side={side}
     />
   );
 }

@@ -1,0 +1,200 @@
+/** One test suite: its steps in order, and its runs with the run of each step. */
+import { useState } from 'react';
+import { ApiError } from '../api/api-client';
+import { useApi } from '../api/api-context';
+import type { SuiteRunView } from '../api/api-types';
+import { useLoad } from '../api/use-load';
+import { ErrorMessage } from '../components/error-message';
+import { RunStateBadge } from '../components/run-state-badge';
+import { useDocumentTitle } from '../components/use-document-title';
+import { formatTimeAgo, formatTimestamp } from '../format/format-time';
+import type { SuiteSpecView } from '../resources/resource-types';
+import { Link } from '../router/navigation';
+import { hrefOf } from '../router/routes';
+
+const SUITE_STATE_TONES: Readonly<Record<SuiteRunView['state'], string>> = {
+  CREATED: 'running',
+  EXECUTING: 'running',
+  FINISHED: 'passed',
+  FAILED: 'error',
+  STOPPED: 'stopped',
+};
+
+function SuiteRunState({ run }: { readonly run: SuiteRunView }) {
+  const tone =
+    run.state === 'FINISHED' && (run.fail > 0 || !run.allStepsRequiredGatesPassed)
+      ? 'failed'
+      : SUITE_STATE_TONES[run.state];
+  return (
+    <span className={`state-badge tone-${tone}`} title={run.lastErrorState ?? undefined}>
+      {run.state === 'FINISHED'
+        ? run.fail > 0 || !run.allStepsRequiredGatesPassed
+          ? 'Failed'
+          : 'Passed'
+        : `${run.state.charAt(0)}${run.state.slice(1).toLowerCase()}`}
+    </span>
+  );
+}
+
+function RunSuiteButton({
+  suiteId,
+  onStarted,
+}: {
+  readonly suiteId: string;
+  readonly onStarted: () => void;
+}) {
+  const api = useApi();
+  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  return (
+    <span className="run-test-button">
+      <button
+        type="button"
+        className="button button-primary"
+        disabled={state.busy}
+        onClick={() => {
+          setState({ busy: true, error: null });
+          api.runSuite(suiteId).then(
+            () => {
+              setState({ busy: false, error: null });
+              onStarted();
+            },
+            (error: unknown) =>
+              setState({ busy: false, error: error instanceof ApiError ? error.detail : String(error) }),
+          );
+        }}
+      >
+        {state.busy ? 'Starting…' : 'Run suite'}
+      </button>
+      {state.error ? (
+        <span className="inline-error" role="alert">
+          {state.error}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+export function SuitePage({ suiteId }: { readonly suiteId: string }) {
+  const api = useApi();
+  const suite = useLoad(() => api.getResource<SuiteSpecView>('testsuites', suiteId), `suite:${suiteId}`);
+  const tests = useLoad(() => api.listTests({ take: 500 }), 'suite-tests');
+  const runs = useLoad(() => api.listSuiteRuns(suiteId, { take: 50 }), `suite-runs:${suiteId}`);
+  const name = suite.status === 'ready' ? suite.data.spec.name || suiteId : suiteId;
+  useDocumentTitle(name);
+  const testNames = new Map(
+    tests.status === 'ready' ? tests.data.items.map(({ spec }) => [spec.id, spec.name || spec.id]) : [],
+  );
+  const now = Date.now();
+  if (suite.status === 'error') {
+    return (
+      <div className="page">
+        <p className="breadcrumbs">
+          <Link to="/testsuites">← Suites</Link>
+        </p>
+        <ErrorMessage error={suite.error} onRetry={suite.reload} />
+      </div>
+    );
+  }
+  const spec = suite.status === 'ready' ? suite.data.spec : null;
+  return (
+    <div className="page">
+      <p className="breadcrumbs">
+        <Link to="/testsuites">← Suites</Link>
+      </p>
+      <div className="page-header">
+        <div>
+          <h1>
+            {name} {spec?.version ? <span className="muted version">v{spec.version}</span> : null}
+          </h1>
+          {spec?.description ? <p>{spec.description}</p> : null}
+        </div>
+        <div className="header-actions">
+          <Link to={hrefOf({ page: 'suite-editor', suiteId })} className="button">
+            Edit
+          </Link>
+          <RunSuiteButton suiteId={suiteId} onStarted={runs.reload} />
+        </div>
+      </div>
+      {suite.status === 'loading' ? <p className="loading">Loading suite…</p> : null}
+      {spec ? (
+        <section aria-labelledby="suite-steps-title">
+          <h2 id="suite-steps-title">Steps</h2>
+          {spec.steps.length === 0 ? (
+            <p className="empty-hint">This suite has no step: edit it and pick the tests to run, in order.</p>
+          ) : (
+            <ol className="step-list">
+              {spec.steps.map((step, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a test may be a step twice
+                <li key={`${step}-${index}`}>
+                  <Link to={hrefOf({ page: 'test', testId: step })}>{testNames.get(step) ?? step}</Link>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      ) : null}
+      <section aria-labelledby="suite-runs-title">
+        <h2 id="suite-runs-title">
+          Runs {runs.status === 'ready' ? <span className="count-badge">{runs.data.count}</span> : null}
+        </h2>
+        {runs.status === 'loading' ? <p className="loading">Loading runs…</p> : null}
+        {runs.status === 'error' ? <ErrorMessage error={runs.error} onRetry={runs.reload} /> : null}
+        {runs.status === 'ready' && runs.data.items.length === 0 ? (
+          <p className="empty-hint">
+            This suite never ran. Press <strong>Run suite</strong>, or run it from CI with{' '}
+            <code>npx tracecheck run testsuite --id {suiteId}</code>.
+          </p>
+        ) : null}
+        {runs.status === 'ready' && runs.data.items.length > 0 ? (
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">State</th>
+                <th scope="col">Started</th>
+                <th scope="col">Results</th>
+                <th scope="col">Step runs</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.data.items.map((run) => (
+                <tr key={run.id}>
+                  <td>
+                    #{run.id} <span className="muted small">v{run.version}</span>
+                  </td>
+                  <td>
+                    <SuiteRunState run={run} />
+                  </td>
+                  <td>
+                    <time dateTime={run.createdAt} title={formatTimestamp(run.createdAt)}>
+                      {formatTimeAgo(run.createdAt, now)}
+                    </time>
+                  </td>
+                  <td>
+                    <span className="counts">
+                      <span className="count-passed">✔ {run.pass}</span>
+                      <span className="count-failed">✘ {run.fail}</span>
+                    </span>
+                  </td>
+                  <td>
+                    <span className="step-runs">
+                      {run.steps.map((step) => (
+                        <Link
+                          key={step.id}
+                          to={hrefOf({ page: 'run', testId: step.testId, runId: step.id, tab: 'test' })}
+                          aria-label={`Run ${step.id} of ${testNames.get(step.testId) ?? step.testId}`}
+                        >
+                          <RunStateBadge run={step} />
+                        </Link>
+                      ))}
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+    </div>
+  );
+}
