@@ -394,6 +394,15 @@ describe('run pipeline (embedded: PGlite, memory queue and bus, in-process agent
 describe('big traces', () => {
   it('collects 5000 spans announced without their bytes, read from the store', async () => {
     const { pipeline, service } = await setUp({ extraSpans: 5000 });
+    // A complete trace never waits for the timeout; a loaded machine may need more than 2 s to
+    // receive 5000 spans, and this test is about a settled trace, not about the deadline.
+    await pipeline.store.upsertResource(SCOPE, 'PollingProfile', 'fast', {
+      id: 'fast',
+      name: 'fast',
+      default: true,
+      strategy: 'periodic',
+      periodic: { retryDelay: '100ms', timeout: '60s', selectorMatchRetries: 0 },
+    });
     await pipeline.applyTest({
       id: 'big',
       name: 'Big',
@@ -410,6 +419,13 @@ describe('big traces', () => {
     ).toMatchObject({
       cause: 'settled',
       spanCount: 5002,
+    });
+    await pipeline.store.upsertResource(SCOPE, 'PollingProfile', 'fast', {
+      id: 'fast',
+      name: 'fast',
+      default: true,
+      strategy: 'periodic',
+      periodic: { retryDelay: '100ms', timeout: '2s', selectorMatchRetries: 0 },
     });
   });
 });
