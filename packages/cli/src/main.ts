@@ -1,10 +1,15 @@
 import { TracecheckError } from '@tracecheck/core';
 import { Command, CommanderError, Option } from 'commander';
 import { registerAgentCommand } from './commands/agent';
+import { registerConfigureCommand } from './commands/configure';
+import { registerDashboardCommand } from './commands/dashboard';
+import { rewriteLegacyArgs } from './commands/legacy-args';
+import { registerResourceCommands } from './commands/resources';
 import { registerRunCommand } from './commands/run';
 import { registerServerCommand } from './commands/server';
 import { registerStartCommand } from './commands/start';
 import { registerValidateCommand } from './commands/validate';
+import { registerVersionCommand } from './commands/version';
 import { type CliIo, processIo } from './io';
 import { CLI_VERSION } from './version';
 
@@ -29,13 +34,10 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
   registerAgentCommand(program, io, setExit);
   registerStartCommand(program, io, setExit);
   registerServerCommand(program, io, setExit);
-  program
-    .command('version')
-    .description('print the CLI version')
-    .action(() => {
-      io.stdout.write(`tracecheck CLI ${CLI_VERSION}\n`);
-      setExit(EXIT.ok);
-    });
+  registerResourceCommands(program, io, setExit);
+  registerConfigureCommand(program, io, setExit);
+  registerDashboardCommand(program, io, setExit);
+  registerVersionCommand(program, io, setExit);
   return program;
 }
 
@@ -48,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     exitCode = code;
   });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync([...rewriteLegacyArgs(argv, io)], { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

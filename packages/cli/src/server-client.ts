@@ -25,6 +25,8 @@ export interface TestRunJson {
   readonly state: string;
   readonly lastErrorState: string | null;
   readonly executionTime: number;
+  readonly createdAt?: string;
+  readonly completedAt?: string | null;
   readonly result: { readonly allPassed: boolean; readonly results: readonly unknown[] } | null;
   readonly outputs: readonly { name: string; value: string; spanId?: string; error?: string }[];
   readonly requiredGatesResult: { required: string[]; failed: string[]; passed: boolean } | null;
@@ -34,6 +36,8 @@ export interface TestRunJson {
 export interface SuiteRunJson {
   readonly id: string;
   readonly state: string;
+  readonly createdAt?: string;
+  readonly completedAt?: string | null;
   readonly steps: readonly TestRunJson[];
   readonly lastErrorState?: string | null;
 }
@@ -45,12 +49,23 @@ export type StartOutcome<T> =
       readonly missingVariables: readonly { testId: string; variables: { key: string }[] }[];
     };
 
+/** Scope headers and, for messages, where the URL and the token came from (see `config/`). */
+export interface ServerClientOptions {
+  readonly organizationId?: string;
+  readonly environmentId?: string;
+  /** e.g. "from TRACECHECK_SERVER_URL" */
+  readonly urlSource?: string;
+  /** e.g. "from ~/.tracecheck/config.yml" */
+  readonly tokenSource?: string;
+}
+
 /** The control plane's API as the CLI uses it (SPEC Appendix A). */
 export class ServerClient {
   readonly apiUrl: string;
   constructor(
     readonly serverUrl: string,
     private readonly token?: string,
+    private readonly options: ServerClientOptions = {},
   ) {
     this.apiUrl = `${serverUrl.replace(/\/+$/, '')}/api`;
   }
@@ -60,8 +75,38 @@ export class ServerClient {
       'x-source': 'cli',
       'x-client-id': `tracecheck-cli/${CLI_VERSION}`,
       ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      ...(this.options.organizationId ? { 'x-organization-id': this.options.organizationId } : {}),
+      ...(this.options.environmentId ? { 'x-environment-id': this.options.environmentId } : {}),
       ...extra,
     };
+  }
+
+  /** The error of a failed answer, with what to do for 401 (token) and 403 (permission). */
+  apiError(body: unknown, status: number): TracecheckError {
+    const error = fromApiErrorBody(body, status);
+    if (status === 401) {
+      // The server's first sentence (what was refused); how to fix it is the CLI's to say.
+      const detail =
+        error.code === 'AUTH_REQUIRED' || error.code === 'AUTH_INVALID_TOKEN'
+          ? (error.message.split(': ')[0] ?? '')
+          : '';
+      const which = this.token
+        ? `the token (${this.options.tokenSource ?? 'given'}) was refused: it may be expired or revoked`
+        : 'no token was given';
+      return new TracecheckError(
+        error.code === 'AUTH_INVALID_TOKEN' ? 'AUTH_INVALID_TOKEN' : 'AUTH_REQUIRED',
+        `${detail ? `${detail}: ` : ''}the server at ${this.serverUrl} needs a valid token and ${which}; give one with --token TOKEN, TRACECHECK_TOKEN, or save it with \`tracecheck configure --token TOKEN\` (create tokens in the dashboard, or use .tracecheck/admin-token written by \`tracecheck start\`)`,
+        error.details,
+      );
+    }
+    if (status === 403 && !/permission/i.test(error.message)) {
+      return new TracecheckError(
+        'AUTH_FORBIDDEN',
+        `${error.message}: your token is valid but lacks this permission; ask an admin of the organization for a role that grants it, or use another token`,
+        error.details,
+      );
+    }
+    return error;
   }
 
   private async request(
@@ -81,19 +126,35 @@ export class ServerClient {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (error) {
+      const source = this.options.urlSource ? `, ${this.options.urlSource}` : '';
       throw new TracecheckError(
         'SERVER_UNREACHABLE',
-        `cannot reach the Tracecheck server at ${this.serverUrl} (${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}): start it with \`tracecheck start\`, or give its URL with --server-url`,
+        `cannot reach the Tracecheck server at ${this.serverUrl}${source} (${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}): start it with \`tracecheck start\`, or give its URL with --server-url`,
       );
     }
     return response;
   }
 
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** A JSON request to `/api{path}`; a failed answer throws the server's error (see `apiError`). */
+  async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await this.request(method, path, body);
     const data = (await response.json().catch(() => undefined)) as unknown;
-    if (!response.ok) throw fromApiErrorBody(data, response.status);
+    if (!response.ok) throw this.apiError(data, response.status);
     return data as T;
+  }
+
+  /** A request answered as text (`Accept: text/yaml`, `text/yaml-stream`); a failed answer throws. */
+  async text(method: string, path: string, accept: string, body?: unknown): Promise<string> {
+    const response = await this.request(method, path, body, accept);
+    const text = await response.text();
+    if (!response.ok) {
+      let data: unknown = text;
+      try {
+        data = JSON.parse(text);
+      } catch {}
+      throw this.apiError(data, response.status);
+    }
+    return text;
   }
 
   /** Upserts a resource; returns its stored spec (with the id). */
@@ -123,7 +184,7 @@ export class ServerClient {
     if (response.status === 422 && data && typeof data === 'object' && 'missingVariables' in data) {
       return { ok: false, missingVariables: (data as { missingVariables: never }).missingVariables };
     }
-    if (!response.ok) throw fromApiErrorBody(data, response.status);
+    if (!response.ok) throw this.apiError(data, response.status);
     return { ok: true, run: data as T };
   }
 
@@ -143,8 +204,42 @@ export class ServerClient {
       'application/xml',
     );
     const text = await response.text();
-    if (!response.ok) throw fromApiErrorBody(JSON.parse(text || '{}'), response.status);
+    if (!response.ok) throw this.apiError(JSON.parse(text || '{}'), response.status);
     return text;
+  }
+
+  /** A stored Test or TestSuite (`plural` = tests | testsuites): its latest spec. */
+  async getResource(plural: string, id: string): Promise<{ id: string; name?: string; version?: number }> {
+    const stored = await this.json<{ spec: { id: string; name?: string; version?: number } }>(
+      'GET',
+      `/${plural}/${encodeURIComponent(id)}`,
+    );
+    return stored.spec;
+  }
+
+  /** One stored version of a Test or TestSuite. */
+  getResourceVersion(plural: string, id: string, version: number): Promise<{ id: string; version?: number }> {
+    return this.json('GET', `/${plural}/${encodeURIComponent(id)}/version/${version}`);
+  }
+
+  /** The run's event log (SPEC §7: every decision of the pipeline). */
+  getRunEvents(
+    testId: string,
+    runId: string,
+  ): Promise<{ type: string; title: string; description: string }[]> {
+    return this.json('GET', `/tests/${encodeURIComponent(testId)}/run/${runId}/events`);
+  }
+
+  /**
+   * Creates a stored run group; `undefined` when the server has no run-group API (the CLI then groups
+   * the runs itself under a generated id).
+   */
+  async createRunGroup(body: Record<string, unknown>): Promise<{ id: string } | undefined> {
+    const response = await this.request('POST', '/rungroups', body);
+    const data = (await response.json().catch(() => undefined)) as unknown;
+    if (response.status === 404 || response.status === 405) return undefined;
+    if (!response.ok) throw this.apiError(data, response.status);
+    return data as { id: string };
   }
 
   /**
@@ -154,7 +249,7 @@ export class ServerClient {
   async waitForFinalState(
     kind: 'runId' | 'suiteRunId',
     id: string,
-    onState?: (state: string) => void,
+    onState?: (state: string, event: { type?: string; payload?: unknown }) => void,
   ): Promise<void> {
     const response = await fetch(`${this.apiUrl}/events/stream?${kind}=${encodeURIComponent(id)}`, {
       headers: this.headers({ accept: 'text/event-stream' }),
@@ -165,7 +260,7 @@ export class ServerClient {
       );
     });
     if (!response.ok || !response.body) {
-      throw fromApiErrorBody(await response.json().catch(() => undefined), response.status);
+      throw this.apiError(await response.json().catch(() => undefined), response.status);
     }
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
@@ -185,8 +280,8 @@ export class ServerClient {
             .map((line) => line.slice(5).trimStart())
             .join('\n');
           if (!data) continue;
-          const event = JSON.parse(data) as { state?: string; type?: string };
-          if (event.state) onState?.(event.state);
+          const event = JSON.parse(data) as { state?: string; type?: string; payload?: unknown };
+          if (event.state) onState?.(event.state, event);
           if (
             (kind === 'runId' ? event.type === 'run' : event.type === 'suite-run') &&
             isFinalRunState(event.state)

@@ -1,270 +1,228 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  collectFileReferences,
-  defaultLanguageChecks,
-  insertIdIntoDefinitionText,
-  type OutputResult,
-  parseDefinition,
-  type RequiredGate,
-  type Resource,
-  replaceFileReferences,
-  type SpecResult,
-  substituteEnvironmentPlaceholders,
-  TracecheckError,
-} from '@tracecheck/core';
+import { type RequiredGate, TracecheckError } from '@tracecheck/core';
 import { stringify } from 'yaml';
-import { displayPath, expandDefinitionPaths } from '../files';
-import { type CliIo, createPaint, readEnv, useColor } from '../io';
-import { renderTestRunPretty } from '../report/pretty';
-import type { TestRunReport } from '../report/run-report';
-import { testRunToObject } from '../report/structured';
-import { ServerClient, type TestRunJson } from '../server-client';
+import { connectServer } from '../config/connect-server';
+import { type CliIo, createPaint, useColor } from '../io';
+import type { GroupReport, RunItem } from '../report/group-report';
+import { exitCodeOf } from '../report/group-report';
+import { renderRunJUnit } from '../report/junit';
+import { renderGroupMarkdown } from '../report/markdown';
+import { renderGroupPretty } from '../report/pretty';
+import { groupToObject, runItemToObject } from '../report/structured';
+import type { ServerClient } from '../server-client';
+import { applyDefinition, applyFile, FileError } from './run-definitions';
+import { type RunFile, type RunKind, selectRunFiles } from './run-files';
+import { type RunContext, type RunTarget, runTarget, type StartedRun } from './run-one';
+import { createRunProgress } from './run-progress';
 
 export interface ServerRunOptions {
+  readonly kind: RunKind;
+  /** Definition files and directories (`-f`); empty with `id`. */
   readonly files: readonly string[];
+  /** A stored test or suite to run (`--id`). */
+  readonly id?: string;
+  /** With `id`: the stored version of the test to run (`--resource-version`); a suite's must be its latest. */
+  readonly version?: number;
   readonly serverUrl?: string;
   readonly token?: string;
   readonly vars?: string;
   readonly requiredGates?: readonly RequiredGate[];
+  readonly group?: string;
   readonly junit?: string;
+  readonly markdown?: string;
   readonly skipResultWait?: boolean;
   readonly output: string;
 }
 
-/** Where `tracecheck start` writes its URL, so `run` in the same folder needs no flag. */
-export const SERVER_URL_FILE = path.join('.tracecheck', 'server-url');
+const PLURAL: Readonly<Record<RunKind, string>> = { test: 'tests', testsuite: 'testsuites' };
 
-function resolveServer(io: CliIo, options: ServerRunOptions): ServerClient {
-  const fromFile = path.join(io.cwd, SERVER_URL_FILE);
-  const url =
-    options.serverUrl ??
-    readEnv(io, 'SERVER_URL') ??
-    (existsSync(fromFile) ? readFileSync(fromFile, 'utf8').trim() : undefined);
-  if (!url) {
-    throw new TracecheckError(
-      'CONFIG_INVALID',
-      'no server to run against: start one here with `tracecheck start`, give --server-url URL (or TRACECHECK_SERVER_URL), or evaluate a recorded trace offline with --trace FILE',
-    );
-  }
-  if (!/^https?:\/\//.test(url)) {
-    throw new TracecheckError(
-      'CONFIG_INVALID',
-      `the server URL "${url}" must start with http:// or https://`,
-    );
-  }
-  return new ServerClient(url, options.token ?? readEnv(io, 'TOKEN'));
-}
-
-class FileError extends Error {}
-
-/** Reads a definition, substitutes `${NAME}` from the environment, validates and resolves file references. */
-async function prepareResource(
-  io: CliIo,
-  client: ServerClient,
-  file: string,
-): Promise<{ resource: Resource; raw: string; hasId: boolean }> {
-  const raw = await readFile(file, 'utf8').catch(() => {
-    throw new FileError(`cannot read "${displayPath(io.cwd, file)}"`);
-  });
-  const text = substituteEnvironmentPlaceholders(raw, (name) => io.env[name]);
-  const parsed = parseDefinition(text, {
-    fileName: displayPath(io.cwd, file),
-    languageChecks: defaultLanguageChecks,
-  });
-  const errors = parsed.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0 || !parsed.resource) {
-    const lines = errors.map(
-      (p) => `${displayPath(io.cwd, file)}:${p.line}:${p.column}: error: ${p.message}`,
-    );
-    throw new TracecheckError('DEFINITION_INVALID', lines.join('\n'));
-  }
-  const dir = path.dirname(file);
-  const applied = new Map<string, string>();
-  for (const ref of collectFileReferences(parsed.resource)) {
-    if (ref.action !== 'apply') continue;
-    const target = path.resolve(dir, ref.filePath);
-    const id = await applyFile(io, client, target);
-    applied.set(ref.filePath, id);
-  }
-  const resource = replaceFileReferences(parsed.resource, (ref) => {
-    if (ref.action === 'apply') return applied.get(ref.filePath);
-    const target = path.resolve(dir, ref.filePath);
-    return existsSync(target) && statSync(target).isFile() ? readFileSync(target, 'utf8') : undefined;
-  });
-  const spec = resource.spec as { id?: string };
-  return { resource, raw, hasId: spec.id !== undefined && spec.id !== '' };
-}
-
-const PLURALS: Readonly<Record<string, string>> = {
-  Test: 'tests',
-  TestSuite: 'testsuites',
-  VariableSet: 'variablesets',
-  PollingProfile: 'pollingprofiles',
-};
-
-/** Applies a definition file (upsert) and writes a generated id back into it (SPEC §1.3). */
-async function applyFile(io: CliIo, client: ServerClient, file: string): Promise<string> {
-  const { resource, raw, hasId } = await prepareResource(io, client, file);
-  const plural = PLURALS[resource.type];
-  if (!plural)
-    throw new TracecheckError(
-      'DEFINITION_INVALID',
-      `cannot apply a ${resource.type} from "${displayPath(io.cwd, file)}" here`,
-    );
-  const stored = await client.apply(resource.type, plural, resource.spec);
-  if (!hasId) {
-    const updated = insertIdIntoDefinitionText(raw, stored.id);
-    if (updated !== raw) await writeFile(file, updated);
-  }
-  return stored.id;
-}
-
-function toReport(run: TestRunJson, testName: string, link: string): TestRunReport {
-  const error = run.state !== 'FINISHED';
-  return {
-    testName,
-    link,
-    traceId: run.traceId,
-    state: run.state,
-    ...(error ? { lastErrorState: run.lastErrorState ?? run.state } : {}),
-    allPassed: run.result?.allPassed ?? false,
-    passed: run.passed === true,
-    results: (run.result?.results ?? []) as SpecResult[],
-    outputs: run.outputs as OutputResult[],
-    ...(run.requiredGatesResult ? { gates: run.requiredGatesResult } : {}),
-    executionTimeSeconds: run.executionTime,
-  };
-}
-
-interface Outcome {
-  readonly code: 0 | 1 | 2 | 3;
-  readonly text: string;
-  readonly object?: unknown;
-}
-
-async function runOneTest(
-  io: CliIo,
-  client: ServerClient,
-  file: string,
-  options: ServerRunOptions,
-  variableSetId?: string,
-): Promise<Outcome> {
-  const paint = createPaint(useColor(io));
-  let testId: string;
-  let name: string;
+/** Applies one definition file and says what to run; a file that cannot be applied becomes a not-started item. */
+async function targetOfFile(io: CliIo, client: ServerClient, file: RunFile): Promise<RunTarget | RunItem> {
   try {
-    const { resource } = await prepareResource(io, client, file);
+    const { id, resource } = await applyDefinition(io, client, file.path);
+    const spec = resource.spec as { name?: string; steps?: unknown[] };
     if (resource.type !== 'Test' && resource.type !== 'TestSuite') {
       return {
+        kind: 'not-started',
+        file: file.shown,
         code: 1,
-        text: `✘ "${displayPath(io.cwd, file)}" is a ${resource.type}: only tests and test suites run\n`,
+        message: `it is a ${resource.type}: only tests and test suites run (apply it with \`tracecheck apply\`)`,
       };
     }
-    if (resource.type === 'TestSuite') return runOneSuite(io, client, file, options, variableSetId);
-    testId = await applyFile(io, client, file);
-    name = (resource.spec as { name?: string }).name ?? testId;
+    return {
+      kind: resource.type === 'Test' ? 'test' : 'suite',
+      id,
+      name: spec.name || id,
+      file: file.shown,
+      ...(resource.type === 'TestSuite' ? { stepCount: spec.steps?.length ?? 0 } : {}),
+    };
   } catch (error) {
     if (error instanceof FileError)
-      return { code: 3, text: `Invalid definition file found, stopping execution: ${error.message}\n` };
-    if (error instanceof TracecheckError) return { code: 1, text: `✘ ${error.message}\n` };
+      return { kind: 'not-started', file: file.shown, code: 3, message: error.message };
+    if (error instanceof TracecheckError)
+      return { kind: 'not-started', file: file.shown, code: 1, message: error.message };
     throw error;
   }
-  const info = {
-    source: 'cli',
-    metadata: {},
-    ...(variableSetId ? { variableSetId } : {}),
-    ...(options.requiredGates ? { requiredGates: options.requiredGates } : {}),
-  };
-  const started = await client.startTestRun(testId, info);
-  if (!started.ok) {
-    const keys = started.missingVariables.flatMap((m) => m.variables.map((v) => v.key));
-    return {
-      code: 1,
-      text: `✘ ${name}: missing variables ${keys.join(', ')}: give them in a variable set with --vars FILE\n`,
-    };
-  }
-  const runId = started.run.id;
-  const link = `${client.serverUrl.replace(/\/+$/, '')}/test/${testId}/run/${runId}/test`;
-  if (options.skipResultWait) return { code: 0, text: `${paint.green('✔')} ${name} (${link}) started\n` };
-  await client.waitForFinalState('runId', runId);
-  const run = await client.getTestRun(testId, runId);
-  const report = toReport(run, name, link);
-  if (options.junit) {
-    const xml = await client.junit(testId, runId);
-    await writeFile(path.resolve(io.cwd, options.junit), xml);
-  }
-  const code = report.passed ? 0 : 2;
-  return { code, text: renderTestRunPretty(report, paint), object: testRunToObject(report) };
 }
 
-async function runOneSuite(
-  io: CliIo,
-  client: ServerClient,
-  file: string,
-  options: ServerRunOptions,
-  variableSetId?: string,
-): Promise<Outcome> {
-  const paint = createPaint(useColor(io));
-  const { resource } = await prepareResource(io, client, file);
-  const suiteId = await applyFile(io, client, file);
-  const name = (resource.spec as { name?: string }).name ?? suiteId;
-  const started = await client.startSuiteRun(suiteId, {
-    source: 'cli',
-    metadata: {},
-    ...(variableSetId ? { variableSetId } : {}),
-    ...(options.requiredGates ? { requiredGates: options.requiredGates } : {}),
-  });
-  if (!started.ok) {
-    const keys = started.missingVariables.flatMap((m) => m.variables.map((v) => v.key));
-    return { code: 1, text: `✘ ${name}: missing variables ${keys.join(', ')}: give them with --vars FILE\n` };
+/**
+ * `run … --id ID [--resource-version N]`: the stored resource, checked to exist; a test runs at that
+ * version (the server answers 404 for a version it does not have), a suite only at its latest.
+ */
+async function targetOfId(client: ServerClient, options: ServerRunOptions, id: string): Promise<RunTarget> {
+  const plural = PLURAL[options.kind];
+  const latest = await client.getResource(plural, id);
+  if (options.version !== undefined && latest.version !== options.version) {
+    // Fails with NOT_FOUND when there is no such version at all.
+    await client.getResourceVersion(plural, id, options.version);
+    if (options.kind === 'test')
+      return { kind: 'test', id, name: latest.name || id, version: options.version };
+    throw new TracecheckError(
+      'REQUEST_INVALID',
+      `${options.kind} "${id}" is at version ${latest.version ?? '?'}, and a suite run always uses the stored (latest) version: ` +
+        `drop --resource-version to run version ${latest.version ?? '?'}, or apply the definition of version ${options.version} again to make it the latest`,
+    );
   }
-  const base = client.serverUrl.replace(/\/+$/, '');
-  const link = `${base}/testsuite/${suiteId}/run/${started.run.id}`;
-  if (options.skipResultWait) return { code: 0, text: `${paint.green('✔')} ${name} (${link}) started\n` };
-  await client.waitForFinalState('suiteRunId', started.run.id);
-  const suite = await client.getSuiteRun(suiteId, started.run.id);
-  const reports = suite.steps.map((step) =>
-    toReport(step, step.testId, `${base}/test/${step.testId}/run/${step.id}/test`),
-  );
-  const passed = suite.state === 'FINISHED' && reports.every((r) => r.passed);
-  const head = `${passed ? paint.green('✔') : paint.red('✘')} ${name} (${link})\n`;
-  return {
-    code: passed ? 0 : 2,
-    text: head + reports.map((r) => renderTestRunPretty(r, paint, '\t')).join(''),
-    object: { testRunWebUrl: link, state: suite.state, passed, steps: reports.map(testRunToObject) },
-  };
+  return { kind: options.kind === 'test' ? 'test' : 'suite', id, name: latest.name || id };
 }
 
-/** `run test|testsuite -f …` against a server: every file in parallel as one group, one exit code. */
-export async function runOnServer(io: CliIo, options: ServerRunOptions): Promise<number> {
-  const client = resolveServer(io, options);
-  let files: string[];
+async function writeReport(io: CliIo, file: string, text: string, what: string): Promise<boolean> {
   try {
-    files = await expandDefinitionPaths(io.cwd, options.files);
+    await writeFile(path.resolve(io.cwd, file), text);
+    return true;
   } catch (error) {
-    io.stderr.write(`Invalid definition file found, stopping execution: ${(error as Error).message}\n`);
-    return 3;
+    io.stderr.write(`✘ cannot write the ${what} "${file}": ${(error as Error).message}\n`);
+    return false;
   }
+}
+
+/**
+ * `run test|testsuite -f FILE|DIR… | --id ID` against a server: applies every definition, starts all
+ * runs at once as one run group, follows them on the live event stream, prints the report and writes
+ * the JUnit and Markdown files; answers the one exit code of the group.
+ */
+export async function runOnServer(io: CliIo, options: ServerRunOptions): Promise<number> {
+  const client = connectServer(io, {
+    ...(options.serverUrl ? { serverUrl: options.serverUrl } : {}),
+    ...(options.token ? { token: options.token } : {}),
+  });
+  const paint = createPaint(useColor(io));
+  const errPaint = createPaint(
+    (io.env.NO_COLOR === undefined || io.env.NO_COLOR === '') && io.stderr.isTTY === true,
+  );
+  const nowMs = () => Date.now();
+  const startedAtMs = nowMs();
+
+  let files: readonly RunFile[] = [];
+  let skipped: GroupReport['skipped'] = [];
+  let asGroup = false;
+  if (options.id === undefined) {
+    const selection = await selectRunFiles(io, options.kind, options.files);
+    if (!selection.ok) {
+      io.stderr.write(
+        `Invalid definition file found, stopping execution: cannot read "${selection.missing}": no such file or directory\n`,
+      );
+      return 3;
+    }
+    ({ files, skipped, group: asGroup } = selection);
+    for (const s of skipped) io.stderr.write(`${errPaint.dim(`skipped ${s.shown}: ${s.reason}`)}\n`);
+    if (files.length === 0) {
+      const what = options.kind === 'test' ? 'Test' : 'TestSuite';
+      io.stderr.write(
+        `✘ no ${what} definition to run in ${options.files.join(', ')}: give .yaml files with "type: ${what}"` +
+          `${options.kind === 'test' ? ' (or use `tracecheck run testsuite` for suites)' : ''}\n`,
+      );
+      return 1;
+    }
+  }
+
   let variableSetId: string | undefined;
   if (options.vars) {
     const varsFile = path.resolve(io.cwd, options.vars);
     variableSetId = existsSync(varsFile) ? await applyFile(io, client, varsFile) : options.vars;
   }
-  const outcomes = await Promise.all(
-    files.map((file) => runOneTest(io, client, file, options, variableSetId)),
+
+  // A run by id is checked before anything is created, so a wrong id or version leaves no trace.
+  const idTarget = options.id === undefined ? undefined : await targetOfId(client, options, options.id);
+  // The server stores the group (`/api/rungroups`, idempotent for a given -g id); an older server
+  // without that API still gets the id on every run, so the runs can be listed by it.
+  const created = await client.createRunGroup({
+    ...(options.group ? { id: options.group } : {}),
+    source: 'cli',
+    metadata: { command: `run ${options.kind}` },
+  });
+  const runGroupId = created?.id ?? options.group ?? randomUUID();
+
+  const progress = createRunProgress(io.stderr, errPaint, nowMs);
+  const context: RunContext = {
+    client,
+    progress,
+    runGroupId,
+    ...(variableSetId ? { variableSetId } : {}),
+    ...(options.requiredGates ? { requiredGates: options.requiredGates } : {}),
+    skipResultWait: options.skipResultWait === true,
+    nowMs,
+  };
+  const count = options.id === undefined ? files.length : 1;
+  io.stderr.write(
+    `Running ${count} ${options.kind === 'test' ? 'test' : 'test suite'}${count === 1 ? '' : 's in parallel'} as run group ${runGroupId} on ${client.serverUrl}\n`,
   );
+
+  let outcomes: (RunItem | StartedRun)[];
+  if (idTarget !== undefined) {
+    progress.add(idTarget.id, idTarget.name);
+    outcomes = [await runTarget(context, idTarget)];
+  } else {
+    for (const file of files) progress.add(file.shown, file.shown);
+    outcomes = await Promise.all(
+      files.map(async (file) => {
+        const target = await targetOfFile(io, client, file);
+        if (!('id' in target)) {
+          progress.update(file.shown, 'NOT STARTED', target.kind === 'not-started' ? target.message : '');
+          return target;
+        }
+        return runTarget(context, target);
+      }),
+    );
+  }
+  progress.close();
+
+  if (options.skipResultWait) {
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'started')
+        io.stdout.write(`${paint.green('✔')} ${outcome.name} (${outcome.link}) started\n`);
+      else if (outcome.kind === 'not-started') io.stderr.write(`✘ ${outcome.file}: ${outcome.message}\n`);
+    }
+    const items = outcomes.filter((o): o is RunItem => o.kind === 'not-started');
+    if (items.some((item) => item.kind === 'not-started' && item.code === 3)) return 3;
+    return items.length > 0 ? 1 : 0;
+  }
+
+  const items = outcomes.filter((o): o is RunItem => o.kind !== 'started');
+  const group: GroupReport = {
+    runGroupId,
+    serverUrl: client.serverUrl,
+    items,
+    skipped,
+    durationMs: nowMs() - startedAtMs,
+  };
   if (options.output === 'json' || options.output === 'yaml') {
-    const objects = outcomes.map((o) => o.object ?? { error: o.text.trim() });
-    const value = objects.length === 1 ? objects[0] : objects;
+    const [only] = items;
+    const value = !asGroup && only ? runItemToObject(only) : groupToObject(group);
     io.stdout.write(options.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value));
   } else {
-    for (const o of outcomes) (o.code === 0 || o.code === 2 ? io.stdout : io.stderr).write(o.text);
+    io.stdout.write(renderGroupPretty(group, paint, asGroup));
   }
-  const codes = outcomes.map((o) => o.code);
-  if (codes.every((c) => c === 0)) return 0;
-  if (codes.includes(3)) return 3;
-  if (codes.includes(1)) return 1;
-  return 2;
+  let written = true;
+  if (options.junit)
+    written = await writeReport(io, options.junit, `${renderRunJUnit(group, asGroup)}\n`, 'JUnit report');
+  if (options.markdown)
+    written =
+      (await writeReport(io, options.markdown, renderGroupMarkdown(group), 'Markdown summary')) && written;
+  const code = exitCodeOf(items, asGroup);
+  // SPEC §9.4: a report that cannot be written is an error (1), whatever the runs did.
+  return written || code === 3 ? code : 1;
 }

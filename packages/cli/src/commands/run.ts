@@ -31,6 +31,9 @@ interface RunOptions {
   readonly environment?: string;
   readonly requiredGates?: string[];
   readonly junit?: string;
+  readonly markdown?: string;
+  readonly resourceVersion?: string;
+  readonly group?: string;
   readonly skipResultWait?: boolean;
   readonly serverUrl?: string;
   readonly token?: string;
@@ -52,7 +55,16 @@ export function registerRunCommand(program: Command, io: CliIo, setExit: (code: 
     .option('--vars <file-or-id>', 'variable set: an id, or a VariableSet file')
     .addOption(new Option('-e, --environment <file-or-id>', 'deprecated alias of --vars').hideHelp())
     .option('--required-gates <gates...>', 'gates that must pass: analyzer-score, analyzer-rules, test-specs')
-    .option('-j, --junit <file>', 'write a JUnit XML report to this file')
+    .option('-j, --junit <file>', 'write a JUnit XML report (tests, suites and groups) to this file')
+    .option(
+      '--markdown <file>',
+      'write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY): runs with verdict, duration and link, failed assertions',
+    )
+    .option(
+      '--resource-version <n>',
+      'with --id: the stored version of the test to run (a suite must be at it: suites run their latest version)',
+    )
+    .option('-g, --group <id>', 'run group id to give the runs (default: a new group)')
     .option(
       '-s, --server-url <url>',
       'the Tracecheck server (env TRACECHECK_SERVER_URL; default: the one `tracecheck start` runs here)',
@@ -83,25 +95,32 @@ async function runCommand(io: CliIo, resource: string, options: RunOptions, outp
   if (files.length > 0 && options.id) {
     throw new TracecheckError('REQUEST_INVALID', 'give either -f FILE or --id ID, not both');
   }
-  if (options.junit && options.skipResultWait) {
+  if ((options.junit || options.markdown) && options.skipResultWait) {
     throw new TracecheckError(
       'REQUEST_INVALID',
-      '--junit needs the result: it cannot be combined with -W/--skip-result-wait',
+      `${options.junit ? '--junit' : '--markdown'} needs the result: it cannot be combined with -W/--skip-result-wait`,
+    );
+  }
+  if (options.resourceVersion !== undefined && (!options.id || !/^[1-9]\d*$/.test(options.resourceVersion))) {
+    throw new TracecheckError(
+      'REQUEST_INVALID',
+      options.id
+        ? `--resource-version "${options.resourceVersion}" is not a version number: give a whole number from 1`
+        : '--resource-version goes with --id ID (a file is run as it is written)',
     );
   }
   const gates = options.requiredGates
     ? parseRequiredGates(options.requiredGates.flatMap((g) => g.split(',')))
     : undefined;
   if (!options.trace) {
-    if (options.id) {
-      throw new TracecheckError(
-        'REQUEST_INVALID',
-        'run by --id is not available yet: give the definition with -f FILE',
-      );
-    }
     return runOnServer(io, {
+      kind,
       files,
       output,
+      ...(options.id ? { id: options.id } : {}),
+      ...(options.resourceVersion ? { version: Number(options.resourceVersion) } : {}),
+      ...(options.group ? { group: options.group } : {}),
+      ...(options.markdown ? { markdown: options.markdown } : {}),
       ...(options.serverUrl ? { serverUrl: options.serverUrl } : {}),
       ...(options.token ? { token: options.token } : {}),
       ...((options.vars ?? options.environment) ? { vars: (options.vars ?? options.environment)! } : {}),
@@ -148,7 +167,7 @@ async function runCommand(io: CliIo, resource: string, options: RunOptions, outp
     const varsFile = path.resolve(io.cwd, varsRef);
     const varsText = await readTextFile(varsFile, io.cwd);
     const vs = parseDefinitionFile(varsText, { fileName: displayPath(io.cwd, varsFile) });
-    if (!vs.resource || vs.resource.type !== 'VariableSet') {
+    if (vs.resource?.type !== 'VariableSet') {
       throw new TracecheckError(
         'DEFINITION_INVALID',
         `--vars "${varsRef}" is not a VariableSet (or legacy Environment) file`,

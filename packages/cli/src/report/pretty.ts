@@ -1,5 +1,13 @@
 import type { SpecResult } from '@tracecheck/core';
 import type { Paint } from '../io';
+import {
+  countVerdicts,
+  type Diagnosis,
+  formatDuration,
+  type GroupReport,
+  plural,
+  type RunItem,
+} from './group-report';
 import type { TestRunReport } from './run-report';
 
 function specTitle(spec: SpecResult): string {
@@ -67,4 +75,51 @@ export function renderTestRunPretty(run: TestRunReport, paint: Paint, indent = '
       lines.push(`${indent}\t\t${ok(!run.gates.failed.includes(gate))} ${gate}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The lines that explain a run ended in an error state (appended under its `Reason:` line). */
+export function renderDiagnosisPretty(diagnosis: Diagnosis, paint: Paint, indent = ''): string {
+  const lines = diagnosis.why.map((why) => `${indent}\tWhy: ${why}`);
+  lines.push(`${indent}\tCheck: ${diagnosis.check}`);
+  if (diagnosis.eventsLink) lines.push(`${indent}\tEvents: ${paint.dim(diagnosis.eventsLink)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function renderItemPretty(item: RunItem, paint: Paint, indent = ''): string {
+  switch (item.kind) {
+    case 'not-started':
+      return `${indent}${paint.red('✘')} ${item.file}: ${item.message}\n`;
+    case 'test':
+      return (
+        renderTestRunPretty(item.report, paint, indent) +
+        (item.diagnosis ? renderDiagnosisPretty(item.diagnosis, paint, indent) : '')
+      );
+    case 'suite': {
+      const head = `${indent}${item.passed ? paint.green('✔') : paint.red('✘')} ${item.name} (${item.link})\n`;
+      const diagnosis =
+        item.diagnosis && item.steps.length === 0 ? renderDiagnosisPretty(item.diagnosis, paint, indent) : '';
+      return (
+        head + diagnosis + item.steps.map((step) => renderItemPretty(step, paint, `${indent}\t`)).join('')
+      );
+    }
+  }
+}
+
+/**
+ * The `pretty` output of `run`: each run as SPEC §9.5 prints it (with, for a run that ended in an error
+ * state, why and what to check), then for a group the skipped files and a one-line summary.
+ */
+export function renderGroupPretty(group: GroupReport, paint: Paint, asGroup: boolean): string {
+  let text = group.items.map((item) => renderItemPretty(item, paint)).join('');
+  if (!asGroup) return text;
+  if (group.skipped.length > 0) {
+    text += `\nSkipped ${group.skipped.length} file${group.skipped.length === 1 ? '' : 's'}:\n`;
+    for (const skipped of group.skipped) text += `\t${paint.dim(`${skipped.shown}: ${skipped.reason}`)}\n`;
+  }
+  const counts = countVerdicts(group.items);
+  const allPassed = counts.total > 0 && counts.passed === counts.total;
+  const parts = [`${counts.passed} passed`, `${counts.failed} failed`, plural(counts.errors, 'error')];
+  if (counts.notStarted > 0) parts.push(`${counts.notStarted} not started`);
+  const summary = `${allPassed ? '✔' : '✘'} ${parts.join(', ')} of ${plural(counts.total, 'run')} in ${formatDuration(group.durationMs)} (run group ${group.runGroupId})`;
+  return `${text}\n${allPassed ? paint.green(summary) : paint.red(summary)}\n`;
 }

@@ -1,4 +1,12 @@
 import type { SpecResult } from '@tracecheck/core';
+import {
+  countVerdicts,
+  type Diagnosis,
+  formatDuration,
+  type GroupReport,
+  type RunItem,
+  verdictOf,
+} from './group-report';
 import type { TestRunReport } from './run-report';
 
 /** The `json`/`yaml` object of a test run: SPEC §9.5's shape, plus outputs, spec names and gates. */
@@ -52,4 +60,48 @@ function dropEmpty(object: Record<string, unknown>): Record<string, unknown> {
     out[key] = value;
   }
   return out;
+}
+
+function diagnosisToObject(diagnosis: Diagnosis | undefined): Record<string, unknown> {
+  return diagnosis ? { diagnosis: dropEmpty({ ...diagnosis, why: [...diagnosis.why] }) } : {};
+}
+
+/** The `json`/`yaml` object of one run: a test run as above, a suite as SPEC §9.5's suite shape. */
+export function runItemToObject(item: RunItem): Record<string, unknown> {
+  switch (item.kind) {
+    case 'not-started':
+      return dropEmpty({ file: item.file, name: item.name, verdict: 'not-started', error: item.message });
+    case 'test':
+      return {
+        ...testRunToObject(item.report),
+        ...(item.file ? { file: item.file } : {}),
+        verdict: verdictOf(item),
+        durationMs: item.durationMs,
+        ...diagnosisToObject(item.diagnosis),
+      };
+    case 'suite':
+      return {
+        ...(item.file ? { file: item.file } : {}),
+        verdict: verdictOf(item),
+        durationMs: item.durationMs,
+        testRunWebUrl: item.link,
+        suiteName: item.name,
+        state: item.state,
+        passed: item.passed,
+        ...diagnosisToObject(item.diagnosis),
+        steps: item.steps.map((step) => ({ name: step.report.testName, ...runItemToObject(step) })),
+      };
+  }
+}
+
+/** The `json`/`yaml` object of a run group: its id, counts, every run, and the skipped files. */
+export function groupToObject(group: GroupReport): Record<string, unknown> {
+  const counts = countVerdicts(group.items);
+  return {
+    runGroupId: group.runGroupId,
+    passed: counts.total > 0 && counts.passed === counts.total,
+    summary: { ...counts, duration: formatDuration(group.durationMs), durationMs: group.durationMs },
+    runs: group.items.map(runItemToObject),
+    skipped: group.skipped.map((s) => ({ file: s.shown, reason: s.reason })),
+  };
 }

@@ -7,11 +7,18 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
+const exporter = new OTLPTraceExporter({ url: process.env.OTLP_TRACES_URL });
+// SPAN_PROCESSOR=batch sends many spans per export: tests that fire many triggers at once need it, as
+// the exporter drops spans while 30 exports are in flight (one export per span otherwise).
+const processor =
+  process.env.SPAN_PROCESSOR === 'batch'
+    ? new BatchSpanProcessor(exporter, { scheduledDelayMillis: 100 })
+    : new SimpleSpanProcessor(exporter);
 const provider = new BasicTracerProvider({
   resource: resourceFromAttributes({ 'service.name': 'orders' }),
-  spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: process.env.OTLP_TRACES_URL }))],
+  spanProcessors: [processor],
 });
 trace.setGlobalTracerProvider(provider);
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

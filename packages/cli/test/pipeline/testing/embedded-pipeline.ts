@@ -127,6 +127,8 @@ export async function startEmbeddedPipeline(
     pipeline: { settleMs: 100, triggerTimeoutMs: 5000, heartbeatMs: 1000, ...options.pipeline },
     // Small enough that the big-trace test sends chunks announced without their bytes.
     agentLink: { agentWaitMs: 3000, maxInlineChunkChars: 64 * 1024 },
+    // The embedded mode calls webhooks on this machine (test receivers listen on loopback).
+    monitors: { webhooks: { allowPrivateNetworks: true } },
   });
   await plane.start();
 
