@@ -12,6 +12,7 @@ import {
   createNatsLinkRelay,
   createPostgresStore,
   createSecretBox,
+  createSignInService,
   type Scope,
 } from '@tracecheck/server';
 import { WEB_ASSETS_DIR } from '@tracecheck/web';
@@ -20,6 +21,7 @@ import { pino } from 'pino';
 import { dashboardBuilt } from '../dashboard';
 import { type CliIo, readEnv } from '../io';
 import { CLI_VERSION } from '../version';
+import { loadServerConfigFile, resolveConfiguredSignIn } from './server-config';
 
 interface ServerOptions {
   readonly databaseUrl?: string;
@@ -31,6 +33,8 @@ interface ServerOptions {
   readonly agentKey?: string;
   readonly logLevel: string;
   readonly bootstrapTokenFile?: string;
+  readonly config?: string;
+  readonly publicUrl?: string;
 }
 
 /** The first organization and environment of a distributed install. */
@@ -54,6 +58,14 @@ export function registerServerCommand(program: Command, io: CliIo, setExit: (cod
     .option(
       '--bootstrap-token-file <file>',
       'on the first start against an empty database, write the first admin token here (mode 0600) instead of printing it',
+    )
+    .option(
+      '--config <file>',
+      'YAML with a signIn block (single sign-on) and a webhooks block (env TRACECHECK_CONFIG)',
+    )
+    .option(
+      '--public-url <url>',
+      "the URL users reach the API at (env TRACECHECK_PUBLIC_URL; overrides the file's signIn.publicUrl)",
     )
     .option('-l, --log-level <level>', 'trace, debug, info, warn, error', 'info')
     .action(async (options: ServerOptions) => {
@@ -98,6 +110,9 @@ async function runServer(io: CliIo, options: ServerOptions): Promise<number> {
       'TRACECHECK_SECRET_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`); every process needs the same key',
     );
   }
+  const configFile = options.config ?? readEnv(io, 'CONFIG');
+  const config = configFile ? await loadServerConfigFile(configFile, io) : undefined;
+  const signInConfig = resolveConfiguredSignIn(config, options.publicUrl ?? readEnv(io, 'PUBLIC_URL'));
   const logger = pino({
     level: options.logLevel,
     base: { service: 'tracecheck-server', role: options.role },
@@ -155,7 +170,16 @@ async function runServer(io: CliIo, options: ServerOptions): Promise<number> {
     version: CLI_VERSION,
     http: { host: options.host, port },
     defaultScope: DEFAULT_SCOPE,
-    identity: {},
+    identity: signInConfig
+      ? {
+          signIn: createSignInService({
+            config: signInConfig,
+            sessions: store.sessions,
+            users: store.identity,
+          }),
+        }
+      : {},
+    ...(config?.webhooks ? { monitors: { webhooks: config.webhooks } } : {}),
     ...(secretKey ? { secretBox: createSecretBox(new Uint8Array(secretKey)) } : {}),
     ...(dashboardBuilt() ? { webAssetsDir: WEB_ASSETS_DIR } : {}),
     ...(agentKey
@@ -170,7 +194,12 @@ async function runServer(io: CliIo, options: ServerOptions): Promise<number> {
   io.stdout.write(
     `tracecheck server (${roles.join(' + ')}) is running${url ? `: API ${url}/api` : ''}${
       roles.includes('api')
-        ? '\n  agents authenticate with agent keys (tc_agent_…) or organization tokens'
+        ? '\n  agents authenticate with agent keys (tc_agent_…) or organization tokens' +
+          (
+            signInConfig
+              ? `\n  sign-in    ${signInConfig.publicUrl} (${signInConfig.providers.map((provider) => provider.id).join(', ') || 'one-time links only'})`
+              : ''
+          )
         : ''
     }\n`,
   );

@@ -21,6 +21,7 @@ import { pino } from 'pino';
 import { dashboardBuilt } from '../dashboard';
 import type { CliIo } from '../io';
 import { CLI_VERSION } from '../version';
+import { loadServerConfigFile, resolveConfiguredSignIn } from './server-config';
 
 interface StartOptions {
   readonly dataDir: string;
@@ -29,6 +30,8 @@ interface StartOptions {
   readonly otlpGrpcPort: string;
   readonly otlpHttpPort: string;
   readonly logLevel: string;
+  readonly config?: string;
+  readonly publicUrl?: string;
 }
 
 /** The organization and environment of the embedded mode. */
@@ -57,6 +60,11 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
     .option('--port <port>', 'port of the API', '11633')
     .option('--otlp-grpc-port <port>', 'OTLP/gRPC port of the embedded agent', '4317')
     .option('--otlp-http-port <port>', 'OTLP/HTTP port of the embedded agent', '4318')
+    .option(
+      '--config <file>',
+      'YAML with a signIn block (single sign-on; needed for a non-loopback --host) and a webhooks block',
+    )
+    .option('--public-url <url>', "the URL users reach the server at (overrides the file's signIn.publicUrl)")
     .option('-l, --log-level <level>', 'trace, debug, info, warn, error', 'info')
     .action(async (options: StartOptions) => {
       setExit(await startEmbedded(io, options));
@@ -67,12 +75,25 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
   const port = parsePort(options.port, '--port');
   const grpcPort = parsePort(options.otlpGrpcPort, '--otlp-grpc-port');
   const httpPort = parsePort(options.otlpHttpPort, '--otlp-http-port');
-  if (!LOOPBACK.has(options.host)) {
-    throw new TracecheckError(
+  const config = options.config ? await loadServerConfigFile(options.config, io) : undefined;
+  const loopback = LOOPBACK.has(options.host);
+  const explicitPublicUrl = options.publicUrl ?? config?.signIn?.['publicUrl'];
+  // Listening beyond this machine needs people to sign in: the admin token alone stays on this machine.
+  const refuseHost = () =>
+    new TracecheckError(
       'CONFIG_INVALID',
-      `the embedded mode has no sign-in yet, so it only listens on this machine: use --host 127.0.0.1 (got ${options.host}), or run the distributed mode behind your own access control`,
+      `--host ${options.host} is not a loopback address, and tracecheck start listens beyond this machine only with single sign-on: ` +
+        'give --config FILE with a signIn block (publicUrl, or --public-url, and at least one provider; see the CLI README), ' +
+        'or keep the default --host 127.0.0.1',
     );
-  }
+  if (!loopback && explicitPublicUrl === undefined) throw refuseHost();
+  const localUrl = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  const signInConfig =
+    resolveConfiguredSignIn(
+      config,
+      options.publicUrl ?? (explicitPublicUrl === undefined ? localUrl : undefined),
+    ) ?? resolveSignInConfig({ publicUrl: localUrl, providers: [] });
+  if (!loopback && signInConfig.providers.length === 0) throw refuseHost();
   const dataDir = path.resolve(io.cwd, options.dataDir);
   await mkdir(dataDir, { recursive: true });
   const logger = pino({
@@ -91,12 +112,10 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
   // The local owner's admin token: `tracecheck run` in this folder reads it from here.
   const adminTokenFile = path.join(dataDir, 'admin-token');
   const localOwner = await ensureLocalOwnerToken(store, { scope: LOCAL_SCOPE, tokenFile: adminTokenFile });
-  // No SSO in embedded mode: the local owner signs in to the dashboard with one-time login links.
+  // The local owner signs in to the dashboard with one-time login links; others with the SSO providers
+  // of --config, if any.
   const signIn = createSignInService({
-    config: resolveSignInConfig({
-      publicUrl: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
-      providers: [],
-    }),
+    config: signInConfig,
     sessions: store.sessions,
     users: store.identity,
   });
@@ -122,6 +141,9 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
     http: { host: options.host, port },
     defaultScope: LOCAL_SCOPE,
     identity: { signIn },
+    // Webhooks may call this machine's networks when only this machine can reach the server; once it
+    // listens beyond it, the same rule as the distributed mode (public addresses unless the file allows).
+    monitors: { webhooks: { allowPrivateNetworks: loopback, ...config?.webhooks } },
     embeddedAgent: (send) => session.open(send),
     secretBox,
     ...(dashboardBuilt() ? { webAssetsDir: WEB_ASSETS_DIR } : {}),

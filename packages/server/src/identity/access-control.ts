@@ -235,10 +235,20 @@ export function createAccessControl(options: AccessControlOptions): AccessContro
     const environments = await options.store.listEnvironments(organizationId);
     const only = environments.length === 1 ? environments[0] : undefined;
     if (only) return only.id;
+    // A personal organization's first environment is `default`.
+    if (environments.some((environment) => environment.id === 'default')) return 'default';
+    if (environments.length === 0) {
+      throw new TracecheckError(
+        'REQUEST_INVALID',
+        `organization "${organizationId}" has no environment yet: create one with ` +
+          `POST /api/organizations/${organizationId}/environments, then send its id in the x-environment-id header`,
+      );
+    }
     throw new TracecheckError(
       'REQUEST_INVALID',
-      `organization "${organizationId}" has ${environments.length} environments: say which one with the ` +
-        'x-environment-id header (list them with GET /api/organizations/{organizationId}/environments)',
+      `organization "${organizationId}" has ${environments.length} environments ` +
+        `(${environments.map((environment) => environment.id).join(', ')}): say which one with the ` +
+        'x-environment-id header (or pick another organization with x-organization-id)',
     );
   }
 

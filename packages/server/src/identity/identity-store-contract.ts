@@ -53,8 +53,15 @@ export function describeIdentityStore(
       expect(first.personalOrganization.personalUserId).toBe(first.user.id);
       expect(await store.identity.getAccess(first.personalOrganization.id, first.user.id)).toEqual({
         organizationRole: 'owner',
-        environmentRoles: {},
+        environmentRoles: { default: 'admin' },
       });
+      // A personal organization starts with one environment, so the user's requests have a scope.
+      expect(
+        (await store.listEnvironments(first.personalOrganization.id)).map((environment) => [
+          environment.id,
+          environment.name,
+        ]),
+      ).toEqual([['default', 'default']]);
       const again = await store.identity.findOrCreateUser({
         provider: 'github',
         subject: 'alice-contract',

@@ -221,7 +221,8 @@ export interface IdentityStore {
   // Users and identities.
   /**
    * The user signed in as `(provider, subject)`; on first sign-in creates the user, the identity
-   * and the user's personal organization (owner). Updates the identity's email/name on later ones.
+   * and the user's personal organization (owner) with one environment, `default`, where the user is
+   * admin (also added to an older personal organization that has no environment). Updates the identity's email/name on later ones.
    */
   findOrCreateUser(identity: NewIdentity): Promise<FindOrCreateUserOutcome>;
   getUser(userId: string): Promise<UserRecord | undefined>;

@@ -1,6 +1,13 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import {
+  parseAllowedNetworks,
+  resolveWebhookTarget,
+  type VettedAddress,
+  type WebhookNetworkPolicy,
+} from './webhook-network-policy';
 
 /** One webhook call, ready to send. */
 export interface WebhookRequest {
@@ -34,7 +41,10 @@ export interface WebhookOutcome {
   readonly error: string | null;
 }
 
-interface DeliverOptions extends WebhookRetryPolicy {
+/** The `webhooks` options of the monitor scheduler (and `createControlPlane({ monitors })`). */
+export interface WebhookOptions extends WebhookRetryPolicy, WebhookNetworkPolicy {}
+
+interface DeliverOptions extends WebhookOptions {
   /** Wall clock, Unix ms: the signature's timestamp. */
   readonly nowMs: () => number;
   /** Ends the waits between attempts (the process is stopping). */
@@ -74,20 +84,41 @@ interface AttemptResult {
   readonly retryable: boolean;
 }
 
-function attempt(request: WebhookRequest, options: DeliverOptions): Promise<AttemptResult> {
+/** A `lookup` that answers the vetted addresses whatever it is asked: the connection goes where the check said. */
+function pinnedLookup(addresses: readonly VettedAddress[]): LookupFunction {
+  return (_hostname, lookupOptions, callback) => {
+    const first = addresses[0] as VettedAddress;
+    if (lookupOptions.all)
+      callback(
+        null,
+        addresses.map((entry) => ({ ...entry })),
+      );
+    else callback(null, first.address, first.family);
+  };
+}
+
+async function attempt(request: WebhookRequest, options: DeliverOptions): Promise<AttemptResult> {
   let url: URL;
   try {
     url = new URL(request.url);
   } catch {
-    return Promise.resolve({ status: null, error: 'the URL is not valid', retryable: false });
+    return { status: null, error: 'the URL is not valid', retryable: false };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return Promise.resolve({
+    return {
       status: null,
       error: `the URL's scheme is ${url.protocol} instead of http: or https:`,
       retryable: false,
-    });
+    };
   }
+  let allowed: ReturnType<typeof parseAllowedNetworks> | undefined;
+  try {
+    allowed = options.allowedNetworks ? parseAllowedNetworks(options.allowedNetworks) : undefined;
+  } catch (error) {
+    return { status: null, error: (error as Error).message, retryable: false };
+  }
+  const target = await resolveWebhookTarget(url.hostname, options, allowed);
+  if (!target.ok) return { status: null, error: target.error, retryable: target.retryable };
   const body = request.body ?? '';
   const headers: Record<string, string> = { 'user-agent': options.userAgent };
   if (request.body !== undefined) headers['content-type'] = 'application/json';
@@ -108,6 +139,7 @@ function attempt(request: WebhookRequest, options: DeliverOptions): Promise<Atte
         method: request.method,
         headers,
         timeout: timeoutMs,
+        lookup: pinnedLookup(target.addresses),
         ...(url.protocol === 'https:' ? { rejectUnauthorized: request.sslVerification } : {}),
       },
       (response) => {
@@ -154,7 +186,9 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
 
 /**
  * Calls a webhook: retries with backoff on network errors, timeouts, 5xx, 408 and 429; other answers
- * end the delivery. Never throws: the outcome says what happened. The secret is never logged or put
+ * end the delivery. Every attempt resolves the host and vets all its addresses first
+ * (`WebhookNetworkPolicy`: no loopback, private, link-local… address unless allowed), then connects
+ * to the vetted address; a refused address ends the delivery at once. Never throws: the outcome says what happened. The secret is never logged or put
  * in the outcome.
  * @example await deliverWebhook({ url, method: 'POST', headers: [], body, sslVerification: true, deliveryId: '12-alert-1' }, { nowMs: Date.now, userAgent: 'Tracecheck' })
  */

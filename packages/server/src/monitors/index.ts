@@ -11,6 +11,7 @@ export {
   SIGNATURE_HEADER,
   signWebhook,
   TIMESTAMP_HEADER,
+  type WebhookOptions,
   type WebhookRetryPolicy,
 } from './deliver-webhook';
 export {
@@ -20,3 +21,4 @@ export {
   type MonitorScheduler,
   type MonitorSchedulerOptions,
 } from './monitor-scheduler';
+export type { WebhookNetworkPolicy } from './webhook-network-policy';

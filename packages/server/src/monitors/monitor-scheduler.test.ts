@@ -226,4 +226,47 @@ describe('monitor alerts', () => {
       await broken.close();
     }
   });
+
+  it('refuses a webhook on a loopback address by default: one failed delivery with the reason, not retried', async () => {
+    const receiver = await startWebhookReceiver();
+    await store.upsertResource(scope, 'Monitor', 'inside', {
+      id: 'inside',
+      name: 'Calls inside',
+      enabled: false,
+      tests: ['ping'],
+      alerts: [
+        {
+          id: 'local',
+          type: 'webhook',
+          webhook: { url: receiver.url, method: 'POST' },
+          events: ['FINISHED'],
+        },
+      ],
+    });
+    const replica = await startMonitorReplica(store, {
+      nowMs: () => clockMs,
+      workerName: 'replica-guarded',
+      pipelineWorkers: true,
+      webhooks: { allowPrivateNetworks: false },
+    });
+    try {
+      const runner = createMonitorRunner({ store, runs: replica.runs, logger: pino({ level: 'silent' }) });
+      const run = await runner.runNow(scope, 'inside');
+      const recorded = await eventually(async () => {
+        await replica.scheduler.runOnce();
+        const current = await store.monitors.getMonitorRun(scope, run.id);
+        return current?.alerts.length ? current : undefined;
+      }, 'the refused delivery to be recorded');
+      expect(recorded.alerts).toEqual([
+        expect.objectContaining({ alertId: 'local', ok: false, status: null, attempts: 1 }),
+      ]);
+      expect(recorded.alerts[0]?.error).toMatch(
+        /^refused: 127\.0\.0\.1, a loopback address; .*allowPrivateNetworks/,
+      );
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      await replica.close();
+      await receiver.close();
+    }
+  });
 });

@@ -7,9 +7,10 @@ import type { SecretBox } from '../store/secret-box';
 import type { Scope, Store } from '../store/store';
 import { type AlertRunView, buildAlertPayload, renderAlertBody } from './alert-payload';
 import { type CronSchedule, parseCronSchedule } from './cron-schedule';
-import { deliverWebhook, redactUrl, type WebhookRetryPolicy } from './deliver-webhook';
+import { deliverWebhook, redactUrl, type WebhookOptions } from './deliver-webhook';
 import { type MonitorDefinition, type MonitorRunEvent, readMonitorDefinition } from './monitor-definition';
 import { openWebhookSecret } from './monitor-secrets';
+import { parseAllowedNetworks } from './webhook-network-policy';
 
 export interface MonitorSchedulerOptions {
   readonly store: Store;
@@ -25,7 +26,8 @@ export interface MonitorSchedulerOptions {
   readonly workerName?: string;
   /** The dashboard's public URL, for the links of webhook bodies (none without it). */
   readonly publicUrl?: string;
-  readonly webhooks?: WebhookRetryPolicy;
+  /** Retries, and the networks webhooks may reach (default: public addresses only). */
+  readonly webhooks?: WebhookOptions;
   /** A monitor run still CREATED this long after its creation lost its process: it is FAILED. Default 10 min. */
   readonly startTimeoutMs?: number;
   /** How long a replica holds the delivery of a run's alerts before another may take over. Default 10 min. */
@@ -264,6 +266,8 @@ export function createMonitorScheduler(options: MonitorSchedulerOptions): Monito
   const workerName = workerNameOf(options);
   const startTimeoutMs = options.startTimeoutMs ?? 10 * 60_000;
   const alertLeaseMs = options.alertLeaseMs ?? 10 * 60_000;
+  // A bad allowlist is a configuration error at start, not a failed delivery later.
+  if (options.webhooks?.allowedNetworks) parseAllowedNetworks(options.webhooks.allowedNetworks);
   const runnerOptions: MonitorRunnerOptions = { ...options, nowMs, workerName };
   const schedules = new Map<string, CronSchedule | TracecheckError>();
   /** The last tick this replica tried to claim per monitor: one claim attempt per tick. */

@@ -16,6 +16,7 @@ import type { RunService } from '../pipeline/run-service';
 import { createMemoryQueue } from '../queue/memory-queue';
 import type { SecretBox } from '../store/secret-box';
 import type { Scope, Store } from '../store/store';
+import type { WebhookOptions } from './deliver-webhook';
 import { createMonitorScheduler, type MonitorScheduler } from './monitor-scheduler';
 
 export interface MonitorReplica {
@@ -30,6 +31,8 @@ export interface MonitorReplicaOptions {
   /** Run the pipeline's stage workers, so runs reach a final state. */
   readonly pipelineWorkers?: boolean;
   readonly secretBox?: SecretBox;
+  /** Over the rig's webhook options (fast retries, loopback allowed). */
+  readonly webhooks?: WebhookOptions;
 }
 
 export async function startMonitorReplica(
@@ -61,7 +64,14 @@ export async function startMonitorReplica(
     nowMs: options.nowMs,
     workerName: options.workerName,
     publicUrl: 'https://tracecheck.example',
-    webhooks: { maxAttempts: 3, backoffMs: [50], timeoutMs: 5000 },
+    // The test receivers listen on loopback, which webhooks may not reach by default.
+    webhooks: {
+      maxAttempts: 3,
+      backoffMs: [50],
+      timeoutMs: 5000,
+      allowPrivateNetworks: true,
+      ...options.webhooks,
+    },
     ...(options.secretBox ? { secretBox: options.secretBox } : {}),
   });
   return {

@@ -103,6 +103,31 @@ export function createKyselyIdentityStore(
     return toOrganizationView(row);
   }
 
+  /**
+   * A personal organization's first environment: id and name `default`, the user its admin. Added
+   * when the organization is created, and to an older personal organization that has none, so a
+   * new user's requests have an environment to act in.
+   */
+  async function ensurePersonalEnvironment(
+    db: Kysely<Database>,
+    organizationId: string,
+    userId: string,
+  ): Promise<void> {
+    const existing = await db
+      .selectFrom('environments')
+      .select('id')
+      .where('organization_id', '=', organizationId)
+      .limit(1)
+      .executeTakeFirst();
+    if (existing !== undefined) return;
+    await db
+      .insertInto('environments')
+      .values({ organization_id: organizationId, id: 'default', name: 'default', created_at: now() })
+      .onConflict((conflict) => conflict.columns(['organization_id', 'id']).doNothing())
+      .execute();
+    await grantEnvironmentRole(db, organizationId, 'default', userId, 'admin');
+  }
+
   async function readEnvironmentRoles(
     db: Kysely<Database>,
     organizationId: string,
@@ -211,6 +236,7 @@ export function createKyselyIdentityStore(
                   ownerUserId: found.user_id,
                 })
               : toOrganizationView(personal);
+          await ensurePersonalEnvironment(db, personalOrganization.id, found.user_id);
           return { user: toUserRecord(user), created: false, personalOrganization };
         }
         const userId = generateId('usr_');
@@ -236,6 +262,7 @@ export function createKyselyIdentityStore(
           personalUserId: userId,
           ownerUserId: userId,
         });
+        await ensurePersonalEnvironment(db, personalOrganization.id, userId);
         return { user: toUserRecord(user), created: true, personalOrganization };
       });
     },
