@@ -5,6 +5,7 @@
  */
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, warnWhenChromiumMissing } from './browser-test-support';
 import {
   buildDashboard,
   CHROMIUM,
@@ -14,18 +15,7 @@ import {
   startProduct,
 } from './start-dashboard';
 
-const EVENTUALLY_TIMEOUT_MS = 30_000;
-
-function eventually<T>(read: () => T | Promise<T>, timeout = EVENTUALLY_TIMEOUT_MS) {
-  return expect.poll(read, { timeout, interval: 200 });
-}
-
-if (!hasChromium) {
-  console.warn(
-    `\n⚠⚠⚠ SKIPPING the dashboard form tests: ${CHROMIUM} is missing. Install Debian's Chromium ` +
-      '(apt-get install chromium); these tests never download a browser. ⚠⚠⚠\n',
-  );
-}
+warnWhenChromiumMissing('the dashboard form tests');
 
 interface TestJson {
   readonly spec: {

@@ -124,7 +124,11 @@ export function CompareTab({ run, trace, onSelectSpan }: CompareTabProps) {
                 #{candidate.id} · {candidate.state}
                 {candidate.state === 'FINISHED' ? ` · ✔ ${candidate.pass} ✘ ${candidate.fail}` : ''} ·{' '}
                 {formatTimeAgo(candidate.createdAt, Date.now())}
-                {candidate.id === defaultBaseline(run, runs.data.items)?.id ? ' (last passing)' : ''}
+                {candidate.id === defaultBaseline(run, runs.data.items)?.id
+                  ? candidate.state === 'FINISHED' && candidate.fail === 0 && candidate.pass > 0
+                    ? ' (last passing)'
+                    : ' (latest)'
+                  : ''}
               </option>
             ))}
           </select>
