@@ -1,17 +1,9 @@
-/**
- * The dashboard in a real browser: Debian's Chromium (`/usr/bin/chromium`) driven by playwright-core,
- * never a downloaded browser. The test builds the assets with Vite, serves them with a small static
- * server and a fake of the few API routes the pages call (`serve-dashboard.ts`; the real server in
- * `packages/server` serves the same routes with the same shapes), and opens a run whose trace has
- * 100,000 spans.
- */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDashboardBuilt } from './build-dashboard';
 import {
   createDashboardFixtures,
   type DashboardFixtures,
@@ -47,17 +39,6 @@ if (!hasChromium) {
 }
 
 /** Builds `dist/` with the Vite of the workspace, as `npm run build -w @tracecheck/web` does. */
-function buildDashboard(): void {
-  const require = createRequire(import.meta.url);
-  const viteBin = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
-    cwd: WEB_DIR,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) {
-    throw new Error(`vite build failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
-  }
-}
 
 function runUrl(tab: string, query = ''): string {
   return `/test/${ORDER_TEST_ID}/run/${ORDER_RUN_ID}/${tab}${query}`;
@@ -81,7 +62,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () =
   }
 
   beforeAll(async () => {
-    buildDashboard();
+    await ensureDashboardBuilt();
     fixtures = createDashboardFixtures(SPAN_COUNT);
     server = await serveDashboard(DIST_DIR, fixtures);
     browser = await chromium.launch({

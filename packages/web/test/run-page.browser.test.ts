@@ -1,22 +1,12 @@
-/**
- * The run page's editing and automation views in a real browser (Debian's Chromium driven by
- * playwright-core, never a downloaded browser), on the built dashboard and the fake API of
- * `serve-dashboard.ts`: the spec editor with its live preview and dry run, the Compare tab on two runs
- * of the same test, the Automate tab and its start-run link, and the sign-in page on 401. Writes the
- * fake API does not serve (dry run, run start) and the 401s are answered in the page with
- * `page.route`, and each test checks what the page sent.
- */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { decodeOtlpJson, parseSelector, parseTraceId, selectSpans, traceFromRecords } from '@tracecheck/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestRunView } from '../src/api/api-types';
 import { diffTraces } from '../src/compare/diff-traces';
+import { ensureDashboardBuilt } from './build-dashboard';
 import {
   createDashboardFixtures,
   type DashboardFixtures,
@@ -51,20 +41,6 @@ if (!hasChromium) {
  * Builds `dist/` with the Vite of the workspace, as `npm run build -w @tracecheck/web` does;
  * asynchronously, so the test worker keeps answering Vitest while Vite works.
  */
-async function buildDashboard(): Promise<void> {
-  const require = createRequire(import.meta.url);
-  const viteBin = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-  try {
-    await promisify(execFile)(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
-      cwd: WEB_DIR,
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    });
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    throw new Error(`vite build failed (exit ${failed.code}):\n${failed.stdout}\n${failed.stderr}`);
-  }
-}
 
 /** The dashboard fixtures with a second, older and passing run of the order test (no live run). */
 function fixturesWithTwoRuns(): DashboardFixtures {
@@ -112,7 +88,7 @@ describe.skipIf(!hasChromium)('run page in Chromium', { timeout: 120_000 }, () =
   }
 
   beforeAll(async () => {
-    await buildDashboard();
+    await ensureDashboardBuilt();
     fixtures = fixturesWithTwoRuns();
     server = await serveDashboard(DIST_DIR, fixtures);
     browser = await chromium.launch({

@@ -59,7 +59,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
   }
 
   beforeAll(async () => {
-    buildDashboard();
+    await buildDashboard();
     product = await startProduct();
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     // When the server asks browsers to sign in, the one-time link `tracecheck start` printed signs the

@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)('a user journey through the dashboard', { timeout:
 
   beforeAll(async () => {
     if (SCREENSHOTS_DIR !== undefined) mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-    buildDashboard();
+    await buildDashboard();
     product = await startProduct();
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' });

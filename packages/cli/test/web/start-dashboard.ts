@@ -3,32 +3,22 @@
  * `tracecheck start` (embedded: server, worker, agent, PGlite) in a fresh folder, and starts the
  * instrumented service of the end-to-end tests so runs have a system under test.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDashboardBuilt } from '../../../web/test/build-dashboard';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(here, '../../bin/tracecheck.js');
-const WEB_DIR = path.resolve(here, '../../../web');
+const _WEB_DIR = path.resolve(here, '../../../web');
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 export const hasChromium = existsSync(CHROMIUM);
 
-/** Builds `packages/web/dist` as `npm run build -w @tracecheck/web` does. */
-export function buildDashboard(): void {
-  const require = createRequire(path.join(WEB_DIR, 'package.json'));
-  const viteBin = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
-    cwd: WEB_DIR,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) {
-    throw new Error(`vite build failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
-  }
-}
+/** Builds `packages/web/dist` once for every test file that asks (see `ensureDashboardBuilt`). */
+export const buildDashboard = ensureDashboardBuilt;
 
 function startProcess(args: string[], env: Record<string, string>, ready: RegExp, cwd: string) {
   const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env, NO_COLOR: '1' } });

@@ -8,9 +8,12 @@ import type {
   DryRunResultView,
   EnvironmentView,
   MeView,
+  MonitorRunView,
   PageView,
   ResourceView,
   RunEventView,
+  RunGroupDetailView,
+  RunGroupView,
   ScopeChoice,
   SessionView,
   SignInProviderView,
@@ -53,6 +56,13 @@ export interface RunListQuery {
   /** Run states; `FAILED` stands for every error state. */
   readonly states?: readonly string[];
   readonly testId?: string;
+  /** Runs created at or after / before these instants (ISO 8601). */
+  readonly createdAfter?: string;
+  readonly createdBefore?: string;
+  /** Where the run was started from (`cli`, `web`, `monitor`…). */
+  readonly source?: string;
+  /** The git branch the run was started from. */
+  readonly branch?: string;
   readonly take?: number;
   readonly skip?: number;
 }
@@ -94,6 +104,13 @@ export interface ApiClient {
   deleteResource(plural: string, id: string): Promise<void>;
   listSuiteRuns(suiteId: string, query: { take?: number }): Promise<PageView<SuiteRunView>>;
   runSuite(suiteId: string): Promise<SuiteRunView>;
+  /** The runs of a monitor, newest first. */
+  listMonitorRuns(monitorId: string, query: { take?: number }): Promise<PageView<MonitorRunView>>;
+  /** Runs a monitor now (`POST /api/monitors/:id/run`). */
+  runMonitor(monitorId: string): Promise<MonitorRunView>;
+  /** Run groups, newest first. */
+  listRunGroups(query: { take?: number; skip?: number }): Promise<PageView<RunGroupView>>;
+  getRunGroup(runGroupId: string): Promise<RunGroupDetailView>;
   /** Asks an agent to try a data store definition (nothing is stored). */
   testDataStoreConnection(definition: ResourceView<unknown>): Promise<ConnectionResultView>;
   /** The signed-in user and session; `null` when nobody is signed in (401). */
@@ -281,6 +298,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
           skip: query.skip,
           testId: query.testId,
           state: query.states?.join(','),
+          createdAfter: query.createdAfter,
+          createdBefore: query.createdBefore,
+          source: query.source,
+          branch: query.branch,
         })}`,
       ),
     getRun: (testId, runId) => json('GET', runPath(testId, runId)),
@@ -337,6 +358,19 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return { count: Number.isFinite(total) && total >= items.length ? total : items.length, items };
     },
     runSuite: (suiteId) => json('POST', `${resourcePath('testsuites', suiteId)}/run`, {}),
+    async listMonitorRuns(monitorId, query) {
+      const response = await send(
+        'GET',
+        `${resourcePath('monitors', monitorId)}/runs${buildQueryString({ take: query.take })}`,
+        'application/json',
+      );
+      const items = (await response.json()) as MonitorRunView[];
+      const total = Number(response.headers.get('x-total-count'));
+      return { count: Number.isFinite(total) && total >= items.length ? total : items.length, items };
+    },
+    runMonitor: (monitorId) => json('POST', `${resourcePath('monitors', monitorId)}/run`),
+    listRunGroups: (query) => json('GET', `/api/rungroups${buildQueryString({ ...query })}`),
+    getRunGroup: (runGroupId) => json('GET', resourcePath('rungroups', runGroupId)),
     testDataStoreConnection: (definition) => json('POST', '/api/datastores/connection', definition),
     async getSession() {
       try {

@@ -290,3 +290,56 @@ export interface ScopeChoice {
   readonly organizationId?: string;
   readonly environmentId?: string;
 }
+
+/** `GET /api/monitors/:id/runs/:runId`: a run of a monitor, what it started and its webhook calls. */
+export interface MonitorRunView {
+  readonly id: number;
+  readonly monitorId: string;
+  readonly executionType: 'MANUAL' | 'SCHEDULED';
+  readonly scheduledFor: string | null;
+  readonly state: 'CREATED' | 'EXECUTING' | 'FINISHED' | 'FAILED';
+  readonly createdAt: string;
+  readonly completedAt: string | null;
+  readonly createdBy: string;
+  /** True when every run passed; null until the monitor run ends. */
+  readonly verdict: boolean | null;
+  readonly lastError: string | null;
+  readonly runs: readonly {
+    readonly kind: 'test' | 'suite';
+    readonly id: string;
+    /** The test run or suite run; null when it could not start. */
+    readonly runId: number | null;
+    readonly error?: string;
+  }[];
+  readonly alertsPending: boolean;
+  readonly alerts: readonly {
+    readonly alertId: string;
+    readonly event: 'FAILED' | 'SUCCEEDED';
+    readonly url: string;
+    readonly ok: boolean;
+    readonly status: number | null;
+    readonly attempts: number;
+    readonly error: string | null;
+    readonly deliveredAt: string;
+  }[];
+}
+
+/** `GET /api/rungroups`: runs started together (one CI job, one monitor tick) with one verdict. */
+export interface RunGroupView {
+  readonly id: string;
+  readonly state: 'CREATED' | 'RUNNING' | 'FINISHED';
+  readonly status: string;
+  /** True when the group finished and every run in it passed; null before. */
+  readonly verdict: boolean | null;
+  readonly summary: { readonly running: number; readonly passed: number; readonly failed: number };
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly source: string;
+}
+
+/** `GET /api/rungroups/:id`: the group with its test runs and suite runs. */
+export interface RunGroupDetailView extends RunGroupView {
+  readonly runs: readonly TestRunView[];
+  readonly suiteRuns: readonly (Omit<SuiteRunView, 'steps'> & { readonly steps: readonly TestRunView[] })[];
+}

@@ -10,6 +10,7 @@ import { useLoad } from '../api/use-load';
 import { ErrorMessage } from '../components/error-message';
 import { useDocumentTitle } from '../components/use-document-title';
 import { CheckboxField, KeyValueList, SelectField, TextField } from '../editor/form-fields';
+import { MonitorRuns } from '../monitors/monitor-runs';
 import type {
   MonitorAlertView,
   MonitorSpecView,
@@ -366,18 +367,7 @@ export function MonitorEditorPage({ monitorId }: { readonly monitorId?: string }
       ) : failed ? null : (
         <p className="loading">Loading…</p>
       )}
-      {monitorId && monitor.status === 'ready' && monitor.data ? (
-        <section aria-labelledby="monitor-runs-title">
-          <h2 id="monitor-runs-title">Runs</h2>
-          <p className="muted">
-            {monitor.data.spec.summary?.runs ?? 0} runs
-            {monitor.data.spec.summary?.lastRunTime
-              ? `; last at ${monitor.data.spec.summary.lastRunTime}`
-              : ''}
-            {monitor.data.spec.summary?.lastState ? ` (${monitor.data.spec.summary.lastState})` : ''}.
-          </p>
-        </section>
-      ) : null}
+      {monitorId && monitor.status === 'ready' && monitor.data ? <MonitorRuns monitorId={monitorId} /> : null}
     </div>
   );
 }

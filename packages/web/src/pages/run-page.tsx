@@ -5,7 +5,7 @@
 import { type KeyboardEvent, useCallback, useRef, useState } from 'react';
 import { ApiError } from '../api/api-client';
 import { useApi } from '../api/api-context';
-import type { TestRunView } from '../api/api-types';
+import type { SpecDraftView, TestRunView } from '../api/api-types';
 import { CompareTab } from '../compare/compare-tab';
 import { describeRunState } from '../components/describe-run-state';
 import { describeTrigger } from '../components/describe-trigger';
@@ -21,6 +21,7 @@ import { EventsTab } from '../run/events-tab';
 import { TestTab } from '../run/test-tab';
 import { TriggerTab } from '../run/trigger-tab';
 import { type TraceState, useRunData } from '../run/use-run-data';
+import { assertionFromAttribute, selectorForSpan } from '../spec-editor/spec-language';
 import { TraceExplorer } from '../trace/trace-explorer';
 
 type RunRoute = Extract<Route, { page: 'run' }>;
@@ -175,6 +176,9 @@ export function RunPage({ route }: { readonly route: RunRoute }) {
     (spanId: string) => navigate(hrefOf({ ...routeRef.current, tab: 'trace', selectedSpan: spanId })),
     [],
   );
+  // "Add an assertion from this attribute" (Trace tab) hands a new spec to the Test tab's editor.
+  const [draft, setDraft] = useState<SpecDraftView | null>(null);
+  const clearDraft = useCallback(() => setDraft(null), []);
   const selectSpec = useCallback((index: number | null) => {
     const { selectedAssertion: _dropped, ...rest } = routeRef.current;
     navigate(hrefOf(index === null ? rest : { ...rest, selectedAssertion: index }), { replace: true });
@@ -195,6 +199,12 @@ export function RunPage({ route }: { readonly route: RunRoute }) {
   const { run, test, events, trace } = data;
   const description = describeRunState(run);
   const traceReady = trace.status === 'ready' ? trace.trace : null;
+  const addAssertionFromAttribute = (index: number, name: string, value: string) => {
+    const span = traceReady?.spans[index];
+    if (span === undefined) return;
+    setDraft({ selector: selectorForSpan(span), assertions: [assertionFromAttribute(name, value)] });
+    navigate(hrefOf({ ...routeRef.current, tab: 'test', selectedSpan: span.id }));
+  };
   const specCount = run.result?.results.length ?? 0;
   const tabBadges: Partial<Record<RunTab, string>> = {
     ...(run.result ? { test: `${run.pass}/${run.pass + run.fail}` } : {}),
@@ -299,6 +309,7 @@ export function RunPage({ route }: { readonly route: RunRoute }) {
               selectedSpanId={route.selectedSpan ?? null}
               onSelectSpan={selectSpan}
               results={run.result}
+              onAddAssertion={addAssertionFromAttribute}
             />
           ) : (
             <TraceStatus trace={trace} run={run} />
@@ -317,6 +328,8 @@ export function RunPage({ route }: { readonly route: RunRoute }) {
             }
             onSelectSpan={selectSpan}
             onSelectSpec={selectSpec}
+            draft={draft}
+            onDraftUsed={clearDraft}
           />
         ) : null}
         {route.tab === 'analyzer' ? (

@@ -1,12 +1,21 @@
-/** The runs of every test, newest first, filtered by state and test (the filters live in the URL). */
-import { useState } from 'react';
+/**
+ * The runs of every test, newest first, filtered by state, test, time range, source and branch (the
+ * filters live in the URL); and the run groups, each with one verdict.
+ */
+import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
 import { useLoad } from '../api/use-load';
 import { ErrorMessage } from '../components/error-message';
 import { RunSummaryCells } from '../components/run-summary-cells';
+import { useDebouncedValue } from '../components/use-debounced-value';
 import { useDocumentTitle } from '../components/use-document-title';
 import { Link, navigate } from '../router/navigation';
 import { hrefOf, type RunFilters } from '../router/routes';
+import { RunGroups } from '../runs/run-groups';
+import { RUN_TIME_RANGES, toRunListQuery } from '../runs/run-list-query';
+
+/** Sources a run is started from (the `x-source` of its start); others can be typed in the URL. */
+const SOURCES = ['cli', 'web', 'api', 'monitor'] as const;
 
 /** State filters offered: groups of SPEC §7.1 states a person thinks in. */
 const STATE_FILTERS: readonly { readonly value: string; readonly label: string }[] = [
@@ -25,17 +34,11 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
   useDocumentTitle('Runs');
   const api = useApi();
   const [page, setPage] = useState({ key: '', skip: 0 });
-  const filterKey = `${filters.state ?? ''}|${filters.testId ?? ''}`;
+  const filterKey = hrefOf({ page: 'runs', filters });
   // Changing a filter starts again from the first page.
   const skip = page.key === filterKey ? page.skip : 0;
   const runs = useLoad(
-    () =>
-      api.listRuns({
-        take: PAGE_SIZE,
-        skip,
-        ...(filters.state ? { states: filters.state.split(',') } : {}),
-        ...(filters.testId ? { testId: filters.testId } : {}),
-      }),
+    () => api.listRuns({ take: PAGE_SIZE, skip, ...toRunListQuery(filters, Date.now()) }),
     `${filterKey}|${skip}`,
   );
   const tests = useLoad(
@@ -46,7 +49,15 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
   if (tests.status === 'ready')
     for (const { spec } of tests.data.items) testNames.set(spec.id, spec.name || spec.id);
   const setFilters = (next: RunFilters) => navigate(hrefOf({ page: 'runs', filters: next }));
-  const filtered = Boolean(filters.state || filters.testId);
+  const filtered = Object.values(filters).some(Boolean);
+  // The branch box filters once typing stops.
+  const [branch, setBranch] = useState(filters.branch ?? '');
+  const settledBranch = useDebouncedValue(branch.trim(), 400);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a settled change of the box filters
+  useEffect(() => {
+    if (settledBranch !== (filters.branch ?? ''))
+      setFilters({ ...filters, branch: settledBranch || undefined });
+  }, [settledBranch]);
   const now = Date.now();
 
   return (
@@ -93,8 +104,55 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
             ) : null}
           </select>
         </label>
+        <label className="field field-inline">
+          <span>Time</span>
+          <select
+            value={filters.since ?? ''}
+            onChange={(event) => setFilters({ ...filters, since: event.target.value || undefined })}
+          >
+            <option value="">Any time</option>
+            {RUN_TIME_RANGES.map((entry) => (
+              <option key={entry.value} value={entry.value}>
+                {entry.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field field-inline">
+          <span>Source</span>
+          <select
+            value={filters.source ?? ''}
+            onChange={(event) => setFilters({ ...filters, source: event.target.value || undefined })}
+          >
+            <option value="">Any source</option>
+            {SOURCES.map((source) => (
+              <option key={source} value={source}>
+                {source}
+              </option>
+            ))}
+            {filters.source && !(SOURCES as readonly string[]).includes(filters.source) ? (
+              <option value={filters.source}>{filters.source}</option>
+            ) : null}
+          </select>
+        </label>
+        <label className="field field-inline">
+          <span>Branch</span>
+          <input
+            type="search"
+            value={branch}
+            placeholder="Any branch"
+            onChange={(event) => setBranch(event.target.value)}
+          />
+        </label>
         {filtered ? (
-          <button type="button" className="button button-small" onClick={() => setFilters({})}>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => {
+              setBranch('');
+              setFilters({});
+            }}
+          >
             Clear filters
           </button>
         ) : null}
@@ -169,6 +227,7 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
           </nav>
         </>
       ) : null}
+      <RunGroups />
     </div>
   );
 }

@@ -4,12 +4,13 @@ import { ApiError } from '../api/api-client';
 import { useApi } from '../api/api-context';
 import type { SuiteRunView } from '../api/api-types';
 import { useLoad } from '../api/use-load';
+import { DeleteButton } from '../components/delete-button';
 import { ErrorMessage } from '../components/error-message';
 import { RunStateBadge } from '../components/run-state-badge';
 import { useDocumentTitle } from '../components/use-document-title';
 import { formatTimeAgo, formatTimestamp } from '../format/format-time';
 import type { SuiteSpecView } from '../resources/resource-types';
-import { Link } from '../router/navigation';
+import { Link, navigate } from '../router/navigation';
 import { hrefOf } from '../router/routes';
 
 const SUITE_STATE_TONES: Readonly<Record<SuiteRunView['state'], string>> = {
@@ -112,6 +113,12 @@ export function SuitePage({ suiteId }: { readonly suiteId: string }) {
           <Link to={hrefOf({ page: 'suite-editor', suiteId })} className="button">
             Edit
           </Link>
+          {spec ? (
+            <DeleteButton
+              what={`suite “${name}”`}
+              onDelete={() => api.deleteResource('testsuites', suiteId).then(() => navigate('/testsuites'))}
+            />
+          ) : null}
           <RunSuiteButton suiteId={suiteId} onStarted={runs.reload} />
         </div>
       </div>

@@ -6,13 +6,14 @@ import { useApi } from '../api/api-context';
 import type { TestView } from '../api/api-types';
 import { useLoad } from '../api/use-load';
 import { CopyButton } from '../components/copy-button';
+import { DeleteButton } from '../components/delete-button';
 import { describeTrigger } from '../components/describe-trigger';
 import { ErrorMessage } from '../components/error-message';
 import { RunSummaryCells } from '../components/run-summary-cells';
 import { RunTestButton } from '../components/run-test-button';
 import { useDocumentTitle } from '../components/use-document-title';
 import { formatTimestamp } from '../format/format-time';
-import { Link } from '../router/navigation';
+import { Link, navigate } from '../router/navigation';
 import { hrefOf } from '../router/routes';
 
 const RUNS_PAGE_SIZE = 50;
@@ -201,6 +202,12 @@ export function TestPage({ testId }: { readonly testId: string }) {
           >
             {showYaml ? 'Hide YAML' : 'View YAML'}
           </button>
+          {spec ? (
+            <DeleteButton
+              what={`test “${name}”`}
+              onDelete={() => api.deleteResource('tests', testId).then(() => navigate('/tests'))}
+            />
+          ) : null}
           <RunTestButton testId={testId} label="Run test" primary />
         </div>
       </div>

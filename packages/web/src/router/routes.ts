@@ -13,7 +13,16 @@ export interface RunFilters {
   /** A run state, or `FAILED` for every error state; absent for all. */
   readonly state?: string;
   readonly testId?: string;
+  /** Runs of the last `1h`, `24h`, `7d` or `30d` (see `RUN_TIME_RANGES`). */
+  readonly since?: string;
+  /** Where runs were started from: `cli`, `web`, `api`, `monitor`… */
+  readonly source?: string;
+  /** The git branch runs were started from. */
+  readonly branch?: string;
 }
+
+/** Filters of the runs page that are plain text in the URL, in the order they are written. */
+const RUN_FILTER_KEYS = ['state', 'testId', 'since', 'source', 'branch'] as const;
 
 /** Sections of the settings page, each one resource of SPEC §1. */
 export const SETTINGS_SECTIONS = ['datastore', 'polling', 'analyzer', 'testrunner'] as const;
@@ -81,12 +90,12 @@ export function parseRoute(pathname: string, search: string): Route {
   const resourceRoute = parseResourceRoute(segments);
   if (resourceRoute !== undefined) return resourceRoute;
   if (first === 'runs' && testId === undefined) {
-    const state = query.get('state') ?? undefined;
-    const filterTestId = query.get('testId') ?? undefined;
-    return {
-      page: 'runs',
-      filters: { ...(state ? { state } : {}), ...(filterTestId ? { testId: filterTestId } : {}) },
-    };
+    const filters: { -readonly [K in keyof RunFilters]: RunFilters[K] } = {};
+    for (const key of RUN_FILTER_KEYS) {
+      const value = query.get(key);
+      if (value) filters[key] = value;
+    }
+    return { page: 'runs', filters };
   }
   if (first === 'test' && testId !== undefined) {
     if (second === undefined) return { page: 'test', testId };
@@ -192,8 +201,10 @@ export function hrefOf(route: Route): string {
     }
     case 'runs': {
       const query = new URLSearchParams();
-      if (route.filters.state) query.set('state', route.filters.state);
-      if (route.filters.testId) query.set('testId', route.filters.testId);
+      for (const key of RUN_FILTER_KEYS) {
+        const value = route.filters[key];
+        if (value) query.set(key, value);
+      }
       const search = query.toString();
       return `/runs${search === '' ? '' : `?${search}`}`;
     }

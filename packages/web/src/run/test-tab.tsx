@@ -3,8 +3,8 @@
  * choosing a spec highlights its spans in the trace, choosing a result selects its span.
  */
 import type { SpanId, Trace } from '@tracecheck/core';
-import { useCallback, useMemo, useState } from 'react';
-import type { SpanResultView, SpecResultView, TestRunView, TestView } from '../api/api-types';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { SpanResultView, SpecDraftView, SpecResultView, TestRunView, TestView } from '../api/api-types';
 import { describeRunState } from '../components/describe-run-state';
 import { VerdictIcon } from '../components/verdict-icon';
 import { SpecEditor } from '../spec-editor/spec-editor';
@@ -21,6 +21,10 @@ export interface TestTabProps {
   readonly selectedSpec: number | null;
   readonly onSelectSpan: (spanId: string) => void;
   readonly onSelectSpec: (index: number | null) => void;
+  /** A new spec to open the spec editor with ("add an assertion from this attribute" of the Trace tab). */
+  readonly draft?: SpecDraftView | null;
+  /** Called once the editor took the draft. */
+  readonly onDraftUsed?: () => void;
 }
 
 function spanLabel(trace: Trace | null, spanId: string): string {
@@ -221,8 +225,13 @@ function SpecList(props: TestTabProps) {
 }
 
 export function TestTab(props: TestTabProps) {
-  const { run, trace, selectedSpec } = props;
-  const [editing, setEditing] = useState(false);
+  const { run, trace, selectedSpec, onDraftUsed } = props;
+  // The draft is read once, when the tab opens with one: the editor starts with it.
+  const [draft] = useState(() => props.draft ?? null);
+  const [editing, setEditing] = useState(draft !== null);
+  useEffect(() => {
+    if (draft !== null) onDraftUsed?.();
+  }, [draft, onDraftUsed]);
   const [preview, setPreview] = useState<Uint8Array | null>(null);
   const onPreview = useCallback((mask: Uint8Array | null) => setPreview(mask), []);
   const closeEditor = useCallback(() => setEditing(false), []);
@@ -239,6 +248,7 @@ export function TestTab(props: TestTabProps) {
       selectedSpanId={props.selectedSpanId}
       onPreview={onPreview}
       onClose={closeEditor}
+      initialDraft={draft}
     />
   ) : (
     <>

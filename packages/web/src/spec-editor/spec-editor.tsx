@@ -33,6 +33,8 @@ export interface SpecEditorProps {
   /** The spans the edited selector matches, to highlight in the trace (`null`: none). */
   readonly onPreview: (mask: Uint8Array | null) => void;
   readonly onClose: () => void;
+  /** A new spec to start with, added after the test's (from "add an assertion from this attribute"). */
+  readonly initialDraft?: SpecDraftView | null;
 }
 
 interface OutputDraft {
@@ -58,9 +60,12 @@ function describeFailure(reason: unknown): string {
 export function SpecEditor(props: SpecEditorProps) {
   const { run, test, trace, selectedSpanId, onPreview, onClose } = props;
   const api = useApi();
-  const [specs, setSpecs] = useState<SpecDraftView[]>(() => initialSpecs(run, test));
+  const [specs, setSpecs] = useState<SpecDraftView[]>(() => [
+    ...initialSpecs(run, test),
+    ...(props.initialDraft ? [props.initialDraft] : []),
+  ]);
   const [outputs, setOutputs] = useState<OutputDraft[]>(() => [...(test?.outputs ?? [])]);
-  const [current, setCurrent] = useState(0);
+  const [current, setCurrent] = useState(() => (props.initialDraft ? specs.length - 1 : 0));
   const [busy, setBusy] = useState<'dry-run' | 'save' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dryRun, setDryRun] = useState<DryRunResultView | null>(null);

@@ -20,6 +20,8 @@ export interface SpanDetailsProps {
   readonly results?: AssertionResultsView | null;
   /** The heading, which takes the focus when the timeline asks for the details (Enter). */
   readonly headingRef?: Ref<HTMLHeadingElement>;
+  /** When given, each attribute offers "add an assertion from this attribute" (span index, name, value). */
+  readonly onAddAssertion?: (index: number, name: string, value: string) => void;
 }
 
 function offsetOf(fromNs: Nanos, atNs: Nanos): string {
@@ -27,13 +29,35 @@ function offsetOf(fromNs: Nanos, atNs: Nanos): string {
   return delta < 0n ? `-${formatDurationNs(-delta)}` : `+${formatDurationNs(delta)}`;
 }
 
-function AttributeTable({ entries }: { readonly entries: readonly (readonly [string, string])[] }) {
+function AttributeTable({
+  entries,
+  onAdd,
+}: {
+  readonly entries: readonly (readonly [string, string])[];
+  readonly onAdd?: ((name: string, value: string) => void) | undefined;
+}) {
   return (
     <dl className="attribute-table">
       {entries.map(([key, value]) => (
         <div key={key} className="attribute-row">
           <dt>{key}</dt>
-          <dd>{value === '' ? <span className="muted">(empty)</span> : value}</dd>
+          <dd>
+            {value === '' ? <span className="muted">(empty)</span> : value}
+            {onAdd ? (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  className="link-button add-assertion"
+                  aria-label={`Add an assertion from ${key}`}
+                  title="Add an assertion from this attribute"
+                  onClick={() => onAdd(key, value)}
+                >
+                  + assert
+                </button>
+              </>
+            ) : null}
+          </dd>
         </div>
       ))}
     </dl>
@@ -89,7 +113,14 @@ function SpanResults({ spanId, results }: { spanId: SpanId; results: AssertionRe
 }
 
 /** The details panel of span `index`. */
-export function SpanDetails({ trace, index, onSelect, results, headingRef }: SpanDetailsProps) {
+export function SpanDetails({
+  trace,
+  index,
+  onSelect,
+  results,
+  headingRef,
+  onAddAssertion,
+}: SpanDetailsProps) {
   const span = trace.spans[index]!;
   const groups = useMemo(() => groupAttributes(span), [span]);
   const range = useMemo(() => computeTimeRange(trace), [trace]);
@@ -148,7 +179,10 @@ export function SpanDetails({ trace, index, onSelect, results, headingRef }: Spa
       {results ? <SpanResults spanId={span.id} results={results} /> : null}
       {groups.map((group) => (
         <Section key={group.id} title={group.title} count={group.entries.length}>
-          <AttributeTable entries={group.entries} />
+          <AttributeTable
+            entries={group.entries}
+            onAdd={onAddAssertion ? (name, value) => onAddAssertion(index, name, value) : undefined}
+          />
         </Section>
       ))}
       {span.events.length > 0 ? (

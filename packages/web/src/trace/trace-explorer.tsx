@@ -20,6 +20,8 @@ export interface TraceExplorerProps {
   readonly highlight?: Uint8Array | null;
   /** Replaces the span details beside the timeline. */
   readonly side?: ReactNode;
+  /** Offered on each attribute of the span details: add an assertion from it (span index, name, value). */
+  readonly onAddAssertion?: (index: number, name: string, value: string) => void;
 }
 
 /** Where the selected span is among the matches (1-based), or 0 when it is not a match. */
@@ -196,6 +198,7 @@ export function TraceExplorer(props: TraceExplorerProps) {
               onSelect={selectIndex}
               results={results ?? null}
               headingRef={detailsHeadingRef}
+              {...(props.onAddAssertion ? { onAddAssertion: props.onAddAssertion } : {})}
             />
           ))}
       </aside>
