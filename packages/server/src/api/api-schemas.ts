@@ -193,6 +193,12 @@ export const RunInformationSchema = named(
       .max(64)
       .nullish()
       .describe('cli, api, web, monitor…; default the x-source header, else api.'),
+    version: z
+      .number()
+      .int()
+      .positive()
+      .nullish()
+      .describe('Run this stored version of the test (404 when it does not exist); default the latest.'),
   }),
   'RunInformation',
   'Body of a run start (SPEC §10).',
@@ -450,6 +456,11 @@ export const EventStreamQuerySchema = z.object({
     .transform(Number)
     .optional()
     .describe('A test suite run: its current state first, then every change until it ends.'),
+  runGroupId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A run group: its summary first, then every change, until the client leaves.'),
 });
 
 export const LiveEventSchema = named(
@@ -463,6 +474,10 @@ export const LiveEventSchema = named(
     suiteId: z.string().optional(),
     state: z.string().optional(),
     payload: z.unknown().optional(),
+    partial: z
+      .boolean()
+      .optional()
+      .describe('True when the payload is a slim run (it could not be read whole).'),
   }),
   'LiveEvent',
   'One Server-Sent Event (`data: <json>`): a state change of a run or of a suite run.',

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { EventBus, LiveEvent, Unsubscribe } from '../events/event-bus';
 import type { Scope, Store } from '../store/store';
+import { createLiveEventExpander } from './expand-live-events';
 import { endsTarget, type LiveEventTarget, readTargetState, topicOfTarget } from './live-event-targets';
 
 /** The path of the live-event WebSocket. */
@@ -149,6 +150,8 @@ export async function registerEventSocketRoute(
       const subscriptions = new Map<string, { unsubscribe: Unsubscribe }>();
       let closed = false;
       openSockets.add(socket);
+      // Runs travel slim on the bus: the client gets the whole run, read from the store.
+      const expander = createLiveEventExpander({ store: options.store, scope, now, logger: request.log });
 
       const send = (value: unknown) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(value));
@@ -185,9 +188,10 @@ export async function registerEventSocketRoute(
             send(event);
             if (endsTarget(target, event)) endSubscription(topic);
           };
-          if (current !== undefined) forward(current);
-          for (const event of buffered) forward(event);
-          deliver = forward;
+          // Through the socket's expander: in the bus's order across its subscriptions.
+          if (current !== undefined) expander.push(current, forward);
+          for (const event of buffered) expander.push(event, forward);
+          deliver = (event) => expander.push(event, forward);
         } catch (error) {
           entry.unsubscribe();
           if (subscriptions.get(topic) === entry) subscriptions.delete(topic);
@@ -242,6 +246,7 @@ export async function registerEventSocketRoute(
 
       socket.on('close', () => {
         closed = true;
+        expander.stop();
         clearInterval(heartbeat);
         openSockets.delete(socket);
         for (const subscription of subscriptions.values()) subscription.unsubscribe();

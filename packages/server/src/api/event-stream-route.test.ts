@@ -167,6 +167,64 @@ describe('GET /api/events/stream', () => {
     expect(other.statusCode).toBe(200);
   });
 
+  it('sends a run whole, read from the store, when the bus carries it slim', async () => {
+    const runId = await startRun();
+    const response = await fetch(`${baseUrl}/api/events/stream?runId=${runId}`);
+    const stream = readServerSentEvents(response.body as ReadableStream<Uint8Array>);
+    expect(await stream.nextEvent()).toMatchObject({ type: 'run', runId, state: 'CREATED' });
+    const result = { allPassed: true, results: [] };
+    await h.store.transitionRun(SCOPE, runId, ['CREATED'], { state: 'FINISHED', result, passed: 3 });
+    await h.bus.publish({
+      type: 'run',
+      organizationId: SCOPE.organizationId,
+      environmentId: SCOPE.environmentId,
+      runId,
+      testId: 'streamed',
+      state: 'FINISHED',
+      partial: true,
+      payload: { id: String(runId), state: 'FINISHED' },
+    });
+    const event = await stream.nextEvent();
+    expect(event).toMatchObject({ type: 'run', runId, state: 'FINISHED' });
+    expect(event).not.toHaveProperty('partial');
+    expect(TestRunSchema.parse(event?.payload)).toMatchObject({ state: 'FINISHED', pass: 3, result });
+    expect(await stream.nextEvent()).toBeUndefined();
+  });
+
+  it('streams a run group: its summary first, then its changes only', async () => {
+    for (const id of ['followed', 'other']) {
+      const created = await h.app.inject({ method: 'POST', url: '/api/rungroups', payload: { id } });
+      expect(created.statusCode).toBe(201);
+    }
+    const controller = new AbortController();
+    const response = await fetch(`${baseUrl}/api/events/stream?runGroupId=followed`, {
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    const stream = readServerSentEvents(response.body as ReadableStream<Uint8Array>);
+    expect(await stream.nextEvent()).toMatchObject({
+      type: 'run-group',
+      runId: 0,
+      runGroupId: 'followed',
+      state: 'CREATED',
+    });
+    const groupEvent = (runGroupId: string, state: string): LiveEvent => ({
+      type: 'run-group',
+      organizationId: SCOPE.organizationId,
+      environmentId: SCOPE.environmentId,
+      runId: 0,
+      runGroupId,
+      state,
+    });
+    await h.bus.publish(groupEvent('other', 'RUNNING'));
+    await h.bus.publish(groupEvent('followed', 'RUNNING'));
+    await h.bus.publish(groupEvent('followed', 'FINISHED'));
+    expect(await stream.nextEvent()).toMatchObject({ runGroupId: 'followed', state: 'RUNNING' });
+    // A finished group may get more runs: the stream stays open until the client leaves.
+    expect(await stream.nextEvent()).toMatchObject({ runGroupId: 'followed', state: 'FINISHED' });
+    controller.abort();
+  });
+
   it('never sends a secret in the state it sends first', async () => {
     const secret = 'sse-secret-42';
     await h.app.inject({
@@ -187,6 +245,9 @@ describe('GET /api/events/stream', () => {
     ['an unknown suite run', '?suiteRunId=999999', 404, 'NOT_FOUND'],
     ['a run id that is not a number', '?runId=abc', 400, 'REQUEST_INVALID'],
     ['both a run and a suite run', '?runId=1&suiteRunId=1', 400, 'REQUEST_INVALID'],
+    ['an unknown run group', '?runGroupId=nobody', 404, 'NOT_FOUND'],
+    ['a run group id with a dot', '?runGroupId=a.b', 400, 'REQUEST_INVALID'],
+    ['both a run and a run group', '?runId=1&runGroupId=g', 400, 'REQUEST_INVALID'],
   ])('answers an error body for %s', async (_name, query, status, code) => {
     const response = await h.app.inject({ method: 'GET', url: `/api/events/stream${query}` });
     expect(response.statusCode).toBe(status);

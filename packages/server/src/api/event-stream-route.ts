@@ -1,10 +1,11 @@
-import { isFinalState, isRunState, TracecheckError } from '@tracecheck/core';
+import { TracecheckError } from '@tracecheck/core';
 import type { FastifyRequest } from 'fastify';
 import type { EventBus, LiveEvent } from '../events/event-bus';
 import type { Scope, Store } from '../store/store';
 import { type ApiRoute, defineRoute } from './api-route';
 import { ApiErrorBodySchema, EventStreamQuerySchema, LiveEventSchema } from './api-schemas';
-import { toTestRunView, toTestSuiteRunView } from './run-views';
+import { createLiveEventExpander } from './expand-live-events';
+import { endsTarget, type LiveEventTarget, readTargetState, topicOfTarget } from './live-event-targets';
 
 /** Proxies drop connections that stay silent; a comment line every 15 s keeps them open. */
 export const DEFAULT_HEARTBEAT_MS = 15_000;
@@ -19,98 +20,12 @@ interface EventStreamDeps {
   readonly openStreams: Set<() => void>;
 }
 
-const SUITE_FINAL_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'STOPPED']);
-
-/** What a stream is about: one run, one suite run, or everything of the environment. */
-type StreamTarget =
-  | { readonly kind: 'run'; readonly runId: number }
-  | { readonly kind: 'suite-run'; readonly suiteRunId: number }
-  | { readonly kind: 'environment' };
-
-function topicOf(scope: Scope, target: StreamTarget): string {
-  const base = `${scope.organizationId}.${scope.environmentId}`;
-  switch (target.kind) {
-    case 'run':
-      return `${base}.run.${target.runId}`;
-    case 'suite-run':
-      return `${base}.suite.${target.suiteRunId}`;
-    case 'environment':
-      return base;
-  }
-}
-
-/** True for the event after which nothing more happens to the streamed run. */
-function endsStream(target: StreamTarget, event: LiveEvent): boolean {
-  if (event.state === undefined) return false;
-  switch (target.kind) {
-    case 'run':
-      return event.type === 'run' && isRunState(event.state) && isFinalState(event.state);
-    case 'suite-run':
-      return event.type === 'suite-run' && SUITE_FINAL_STATES.has(event.state);
-    case 'environment':
-      return false;
-  }
-}
-
-/** The current state as the first event, so a client that connects late still sees the end. */
-async function readCurrentState(
-  deps: EventStreamDeps,
-  scope: Scope,
-  target: StreamTarget,
-): Promise<LiveEvent | undefined> {
-  const base = { organizationId: scope.organizationId, environmentId: scope.environmentId };
-  switch (target.kind) {
-    case 'run': {
-      const run = await deps.store.getRun(scope, target.runId);
-      if (run === undefined) {
-        throw new TracecheckError(
-          'NOT_FOUND',
-          `run ${target.runId} not found in this environment: start one with POST /api/tests/<id>/run`,
-          { runId: target.runId },
-        );
-      }
-      return {
-        ...base,
-        type: 'run',
-        runId: run.id,
-        testId: run.testId,
-        state: run.state,
-        payload: toTestRunView(run, deps.now()),
-      };
-    }
-    case 'suite-run': {
-      const run = await deps.store.getSuiteRun(scope, target.suiteRunId);
-      if (run === undefined) {
-        throw new TracecheckError(
-          'NOT_FOUND',
-          `suite run ${target.suiteRunId} not found in this environment: start one with POST /api/testsuites/<id>/run`,
-          { suiteRunId: target.suiteRunId },
-        );
-      }
-      const steps = await Promise.all(run.stepRunIds.map((stepRunId) => deps.store.getRun(scope, stepRunId)));
-      return {
-        ...base,
-        type: 'suite-run',
-        runId: run.id,
-        suiteId: run.suiteId,
-        state: run.state,
-        payload: toTestSuiteRunView(
-          run,
-          steps.filter((step) => step !== undefined),
-          deps.now(),
-        ),
-      };
-    }
-    case 'environment':
-      return undefined;
-  }
-}
-
 /**
- * `GET /api/events/stream`: Server-Sent Events of one run (`runId`), one suite run (`suiteRunId`), or
- * of the whole environment (neither). The current state comes first, then every published event as
- * `data: <json>`; a heartbeat comment keeps proxies from closing the connection; the stream ends after
- * the run's final state, or when the client disconnects.
+ * `GET /api/events/stream`: Server-Sent Events of one run (`runId`), one suite run (`suiteRunId`), one
+ * run group (`runGroupId`), or of the whole environment (none). The current state comes first, then
+ * every published event as `data: <json>` (a run or suite run whole, read from the store: the bus
+ * carries them slim); a heartbeat comment keeps proxies from closing the connection; the stream ends
+ * after the run's final state, or when the client disconnects.
  */
 export function createEventStreamRoute(deps: EventStreamDeps): ApiRoute {
   return defineRoute({
@@ -121,39 +36,47 @@ export function createEventStreamRoute(deps: EventStreamDeps): ApiRoute {
     summary: 'Live events (Server-Sent Events) of a run, a suite run or the environment',
     description:
       'Each event is one `data:` line holding a LiveEvent. With runId or suiteRunId the first event is the ' +
-      'current state and the stream ends after the final state; without either, every event of the environment ' +
+      'current state and the stream ends after the final state; with runGroupId the group’s state comes first ' +
+      'and the stream stays open; without any, every event of the environment ' +
       `is sent until the client disconnects. A comment line is sent every ${DEFAULT_HEARTBEAT_MS / 1000} s.`,
     tags: ['events'],
     query: EventStreamQuerySchema,
     responses: {
       200: { description: 'The stream', streamSchema: LiveEventSchema },
-      404: { description: 'No such run', schema: ApiErrorBodySchema },
+      404: { description: 'No such run, suite run or run group', schema: ApiErrorBodySchema },
     },
     async handle({ query, request, reply }) {
-      if (query.runId !== undefined && query.suiteRunId !== undefined) {
+      const given = (['runId', 'suiteRunId', 'runGroupId'] as const).filter(
+        (key) => query[key] !== undefined,
+      );
+      if (given.length > 1) {
         throw new TracecheckError(
           'REQUEST_INVALID',
-          'invalid request: give the query parameter "runId" or "suiteRunId", not both (one stream follows one run)',
+          `invalid request: give one query parameter of "runId", "suiteRunId" or "runGroupId", not ${given
+            .map((key) => `"${key}"`)
+            .join(' and ')} (one stream follows one thing)`,
         );
       }
       const scope = await deps.resolveScope(request);
-      const target: StreamTarget =
+      const target: LiveEventTarget =
         query.runId !== undefined
           ? { kind: 'run', runId: query.runId }
           : query.suiteRunId !== undefined
             ? { kind: 'suite-run', suiteRunId: query.suiteRunId }
-            : { kind: 'environment' };
+            : query.runGroupId !== undefined
+              ? { kind: 'run-group', runGroupId: query.runGroupId }
+              : { kind: 'environment' };
 
       // Subscribe before reading the state: an event published in between is buffered, not lost.
       const buffered: LiveEvent[] = [];
       let deliver: ((event: LiveEvent) => void) | undefined;
-      const unsubscribe = await deps.bus.subscribe(topicOf(scope, target), (event) => {
+      const unsubscribe = await deps.bus.subscribe(topicOfTarget(scope, target), (event) => {
         if (deliver === undefined) buffered.push(event);
         else deliver(event);
       });
       let current: LiveEvent | undefined;
       try {
-        current = await readCurrentState(deps, scope, target);
+        current = await readTargetState(deps.store, scope, target, deps.now());
       } catch (error) {
         unsubscribe();
         throw error;
@@ -177,6 +100,7 @@ export function createEventStreamRoute(deps: EventStreamDeps): ApiRoute {
         if (closed) return;
         closed = true;
         clearInterval(heartbeat);
+        expander.stop();
         unsubscribe();
         deps.openStreams.delete(close);
         raw.end();
@@ -184,14 +108,21 @@ export function createEventStreamRoute(deps: EventStreamDeps): ApiRoute {
       const send = (event: LiveEvent) => {
         if (closed) return;
         write(`data: ${JSON.stringify(event)}\n\n`);
-        if (endsStream(target, event)) close();
+        if (endsTarget(target, event)) close();
       };
+      // Runs travel slim on the bus: the client gets the whole run, read from the store.
+      const expander = createLiveEventExpander({
+        store: deps.store,
+        scope,
+        now: deps.now,
+        logger: request.log,
+      });
       deps.openStreams.add(close);
       raw.on('close', close);
       write(': connected\n\n');
       if (current !== undefined) send(current);
-      for (const event of buffered) send(event);
-      deliver = send;
+      for (const event of buffered) expander.push(event, send);
+      deliver = (event) => expander.push(event, send);
       return { kind: 'hijacked' };
     },
   });

@@ -26,6 +26,7 @@ export function toRunInformation(
     ...(body.runGroupId ? { runGroupId: body.runGroupId } : {}),
     ...(body.variables ? { variables: body.variables.map(({ key, value }) => ({ key, value })) } : {}),
     ...(body.requiredGates ? { requiredGates: body.requiredGates } : {}),
+    ...(body.version ? { version: body.version } : {}),
   };
 }
 

@@ -87,6 +87,13 @@ export function createSuiteRunRoutes(deps: SuiteRunRoutesDeps): ApiRoute[] {
         422: { description: 'Variables are missing', schema: MissingVariablesErrorSchema },
       },
       async handle({ params, body, request }) {
+        if (body.version !== undefined && body.version !== null) {
+          throw new TracecheckError(
+            'REQUEST_INVALID',
+            `invalid request: "version" (${body.version}) starts a test run of that test version; a suite run ` +
+              'runs the latest version of its suite: leave "version" out',
+          );
+        }
         const scope = await resolveScope(request);
         const outcome = await runs.startSuiteRun(scope, params.id, toRunInformation(body, request));
         if (!outcome.ok) return renderMissingVariables(outcome.missingVariables);

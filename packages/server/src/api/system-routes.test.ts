@@ -184,7 +184,7 @@ describe('GET /api/openapi.json', () => {
       ],
       ['id'],
     ],
-    ['GET', '/api/events/stream', ['runId', 'suiteRunId'], []],
+    ['GET', '/api/events/stream', ['runId', 'suiteRunId', 'runGroupId'], []],
   ])('lists the parameters of %s %s', (method, path, query, pathParameters) => {
     const parameters = document.paths[path]?.[method.toLowerCase()]?.parameters ?? [];
     expect(parameters.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(query);

@@ -84,7 +84,8 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       summary: 'Start a run of a test',
       description:
         'Answers the created run at once; its state changes arrive on GET /api/events/stream?runId=<id>. ' +
-        'Missing variables (SPEC §6.3) refuse the run with 422 and their list.',
+        'Missing variables (SPEC §6.3) refuse the run with 422 and their list. `version` runs an earlier ' +
+        'stored version of the test.',
       tags: TAGS,
       params: ResourceIdParamsSchema,
       body: RunInformationSchema,
@@ -92,7 +93,7 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       bodyLimitBytes: RUN_BODY_LIMIT_BYTES,
       responses: {
         200: { description: 'The created run', schema: TestRunSchema },
-        404: error('No such test, or no such variable set'),
+        404: error('No such test, test version or variable set'),
         422: { description: 'Variables are missing', schema: MissingVariablesErrorSchema },
         424: error('No agent is connected to run the trigger'),
       },

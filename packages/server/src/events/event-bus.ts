@@ -21,6 +21,12 @@ export interface LiveEvent {
   readonly state?: string;
   /** JSON-serialisable: the NATS adapter sends it as JSON. */
   readonly payload?: unknown;
+  /**
+   * True when `payload` is a slim view (a `run` or `suite-run` without results, outputs, linter or
+   * gates, which can weigh megabytes): the live-event routes load the whole run from the store before
+   * sending it to a client, so only counts, state and times travel on the bus.
+   */
+  readonly partial?: boolean;
 }
 
 export type Unsubscribe = () => void;

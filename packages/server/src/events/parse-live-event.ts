@@ -7,7 +7,7 @@ import { LIVE_EVENT_TYPES, type LiveEvent } from './event-bus';
  */
 export function parseLiveEvent(value: unknown): LiveEvent | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { type, organizationId, environmentId, runId, runGroupId, testId, suiteId, state, payload } =
+  const { type, organizationId, environmentId, runId, runGroupId, testId, suiteId, state, payload, partial } =
     value as Record<string, unknown>;
   if (!(LIVE_EVENT_TYPES as readonly unknown[]).includes(type)) return undefined;
   if (typeof organizationId !== 'string' || typeof environmentId !== 'string') return undefined;
@@ -25,5 +25,6 @@ export function parseLiveEvent(value: unknown): LiveEvent | undefined {
     ...(suiteId === undefined ? {} : { suiteId: suiteId as string }),
     ...(state === undefined ? {} : { state: state as string }),
     ...(payload === undefined ? {} : { payload }),
+    ...(partial === true ? { partial } : {}),
   };
 }

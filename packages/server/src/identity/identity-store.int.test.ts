@@ -1,7 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresStore } from '../store/postgres-store';
+import {
+  checkPostgresForTests,
+  createTestSchemaName,
+  dropTestSchemas,
+  TEST_DATABASE_URL as connectionString,
+} from '../store/testing/postgres-test-database';
 import { bootstrapAdminToken } from './bootstrap';
 import { describeIdentityStore } from './identity-store-contract';
 
@@ -9,44 +13,12 @@ import { describeIdentityStore } from './identity-store-contract';
  * The identity store on PostgreSQL, in a schema of its own dropped at the end. Without a server
  * the suite is skipped with a warning, unless TRACECHECK_REQUIRE_SERVICES=1.
  */
-const connectionString =
-  process.env.TRACECHECK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const servicesRequired = process.env.TRACECHECK_REQUIRE_SERVICES === '1';
-const schema = `tc_identity_${randomBytes(6).toString('hex')}`;
+const schema = createTestSchemaName('tc_identity');
+const postgresReachable = await checkPostgresForTests('PostgreSQL identity store');
 
-async function checkDatabase(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const unreachable = await checkDatabase();
-if (unreachable !== undefined) {
-  const advice = `PostgreSQL is not reachable at ${connectionString} (${unreachable}); set TRACECHECK_TEST_DATABASE_URL.`;
-  if (servicesRequired) throw new Error(`${advice} TRACECHECK_REQUIRE_SERVICES=1 makes this a failure.`);
-  console.warn(`\n⚠ SKIPPING the PostgreSQL identity store tests: ${advice}\n`);
-}
-
-async function dropSchemas(...names: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    for (const name of names) await client.query(`drop schema if exists ${name} cascade`);
-  } finally {
-    await client.end();
-  }
-}
-
-describe.skipIf(unreachable !== undefined)('PostgreSQL identity store', () => {
+describe.skipIf(!postgresReachable)('PostgreSQL identity store', () => {
   afterAll(async () => {
-    await dropSchemas(schema, `${schema}_boot`);
+    await dropTestSchemas(schema, `${schema}_boot`);
   });
 
   describeIdentityStore(`PostgreSQL (schema ${schema})`, ({ now }) =>

@@ -1,9 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, createApiHarness, SCOPE } from '../api/api-test-harness';
 import { createPostgresStore } from '../store/postgres-store';
+import {
+  checkPostgresForTests,
+  createTestSchemaName,
+  dropTestSchemas,
+  TEST_DATABASE_URL as connectionString,
+  withTestDatabaseClient as withClient,
+} from '../store/testing/postgres-test-database';
 import { type AccessControl, createAccessControl, type PrincipalResolver } from './access-control';
 import { generateToken } from './tokens';
 
@@ -12,30 +17,8 @@ import { generateToken } from './tokens';
  * their creator, revoked or expired (refused at once), and their plaintext found nowhere after
  * creation — not in any table, not in the logs, not in any later answer.
  */
-const connectionString =
-  process.env.TRACECHECK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const servicesRequired = process.env.TRACECHECK_REQUIRE_SERVICES === '1';
-const schema = `tc_tokens_${randomBytes(6).toString('hex')}`;
-
-async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-const unreachable = await withClient(async (client) => {
-  await client.query('select 1');
-  return undefined;
-}).catch((error: unknown) => (error instanceof Error ? error.message || error.name : String(error)));
-if (unreachable !== undefined) {
-  const advice = `PostgreSQL is not reachable at ${connectionString} (${unreachable}); set TRACECHECK_TEST_DATABASE_URL.`;
-  if (servicesRequired) throw new Error(`${advice} TRACECHECK_REQUIRE_SERVICES=1 makes this a failure.`);
-  console.warn(`\n⚠ SKIPPING the token tests on PostgreSQL: ${advice}\n`);
-}
+const schema = createTestSchemaName('tc_tokens');
+const postgresReachable = await checkPostgresForTests('token tests on PostgreSQL');
 
 /** People sign in through the sign-in layer's interface; here a test header names the user. */
 const testSessions: PrincipalResolver = async (request) => {
@@ -59,7 +42,7 @@ async function dumpDatabase(): Promise<string> {
   });
 }
 
-describe.skipIf(unreachable !== undefined)('tokens on PostgreSQL', () => {
+describe.skipIf(!postgresReachable)('tokens on PostgreSQL', () => {
   let harness: ApiHarness;
   let access: AccessControl;
   const logs: string[] = [];
@@ -90,7 +73,7 @@ describe.skipIf(unreachable !== undefined)('tokens on PostgreSQL', () => {
 
   afterAll(async () => {
     await harness?.close();
-    await withClient((client) => client.query(`drop schema if exists ${schema} cascade`));
+    await dropTestSchemas(schema);
   });
 
   async function request(

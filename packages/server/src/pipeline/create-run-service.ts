@@ -14,7 +14,13 @@ import { moveRun, publishStageOf } from './move-run';
 import type { PipelineContext } from './pipeline-context';
 import { findReferencedVariables } from './referenced-variables';
 import { publishSuiteRunState, recordRunEvents, stateChanged } from './run-events';
-import { loadLatestTest, loadSuite, loadVariableSetValues, type RunnableTest } from './run-resources';
+import {
+  loadLatestTest,
+  loadSuite,
+  loadTest,
+  loadVariableSetValues,
+  type RunnableTest,
+} from './run-resources';
 import type {
   DryRunResult,
   MissingVariables,
@@ -198,7 +204,7 @@ export function createRunService(context: PipelineContext): RunService {
   return {
     async startTestRun(scope, testId, info): Promise<StartRunOutcome> {
       if (info.runGroupId) assertRunGroupId(info.runGroupId);
-      const { version, test } = await loadLatestTest(context.store, scope, testId);
+      const { version, test } = await loadTest(context.store, scope, testId, info.version);
       const requiredGates = requiredGatesOf(info);
       const variables = await gatherVariables(context, scope, info);
       const missing = await findMissing(context, scope, testId, test, variables, []);

@@ -1,4 +1,4 @@
-import { toTestRunView, toTestSuiteRunView } from '../api/run-views';
+import { type TestRunSummaryView, toTestRunSummaryView, toTestSuiteRunView } from '../api/run-views';
 import type { NewRunEvent, RunEvent, RunRecord, RunState, Scope, SuiteRunRecord } from '../store/store';
 import type { PipelineContext } from './pipeline-context';
 import { refreshRunGroup } from './run-group-events';
@@ -72,8 +72,19 @@ export function stateChanged(stage: RunEvent['stage'], state: RunState, why: str
 }
 
 /**
- * Publishes a run's current state as a live `run` event (the payload is the run as the API answers it),
- * then refreshes the summary of the run's group (a suite step counts through its suite run).
+ * A run as it travels on the bus: ids, state, verdict, counts and times, without the bodies that grow
+ * with the trace (results, outputs, linter, trigger, gates); a 100k-span result would exceed NATS's
+ * 1 MB payload. The live-event routes send clients the whole run, read from the store.
+ */
+function toSlimRunView(run: RunRecord, now: Date): Omit<TestRunSummaryView, 'requiredGatesResult'> {
+  const { requiredGatesResult: _gates, ...slim } = toTestRunSummaryView(run, now);
+  return slim;
+}
+
+/**
+ * Publishes a run's current state as a live `run` event (a slim view marked `partial`: the event
+ * routes load the whole run for their clients), then refreshes the summary of the run's group (a
+ * suite step counts through its suite run).
  */
 export async function publishRunState(
   context: Pick<PipelineContext, 'bus' | 'nowMs' | 'store'>,
@@ -87,20 +98,28 @@ export async function publishRunState(
     runId: run.id,
     testId: run.testId,
     state: run.state,
-    payload: toTestRunView(run, new Date(context.nowMs())),
+    payload: toSlimRunView(run, new Date(context.nowMs())),
+    partial: true,
   });
   if (run.runGroupId !== null && run.testSuiteRunId === null) {
     await refreshRunGroup(context, scope, run.runGroupId);
   }
 }
 
-/** Publishes a suite run's current state, with its steps so far, as a live `suite-run` event. */
+/**
+ * Publishes a suite run's current state, with its steps so far (slim, as in `publishRunState`), as a
+ * live `suite-run` event marked `partial`.
+ */
 export async function publishSuiteRunState(
   context: Pick<PipelineContext, 'bus' | 'store' | 'nowMs'>,
   scope: Scope,
   suiteRun: SuiteRunRecord,
 ): Promise<void> {
   const steps = await Promise.all(suiteRun.stepRunIds.map((id) => context.store.getRun(scope, id)));
+  const now = new Date(context.nowMs());
+  const started = steps.filter((step) => step !== undefined);
+  // Building the view only references the records; the steps are then swapped for slim ones.
+  const view = toTestSuiteRunView(suiteRun, started, now);
   await context.bus.publish({
     type: 'suite-run',
     organizationId: scope.organizationId,
@@ -108,11 +127,8 @@ export async function publishSuiteRunState(
     runId: suiteRun.id,
     suiteId: suiteRun.suiteId,
     state: suiteRun.state,
-    payload: toTestSuiteRunView(
-      suiteRun,
-      steps.filter((step) => step !== undefined),
-      new Date(context.nowMs()),
-    ),
+    payload: { ...view, steps: started.map((step) => toSlimRunView(step, now)) },
+    partial: true,
   });
   if (suiteRun.runGroupId !== null) await refreshRunGroup(context, scope, suiteRun.runGroupId);
 }

@@ -54,6 +54,34 @@ export async function loadLatestTest(
   return { version: resource.version, test: toRunnableTest(resource) };
 }
 
+/**
+ * A test at `version`, or its latest version when none is given; `NOT_FOUND` saying which versions
+ * exist when that version does not.
+ * @example const { test } = await loadTest(store, scope, 'checkout', 3)
+ */
+export async function loadTest(
+  store: Store,
+  scope: Scope,
+  testId: string,
+  version: number | undefined,
+): Promise<{ readonly version: number; readonly test: RunnableTest }> {
+  const latest = await loadLatestTest(store, scope, testId);
+  if (version === undefined || version === latest.version) return latest;
+  const resource =
+    version < latest.version
+      ? await store.getResource<TestDefinitionSpec>(scope, 'Test', testId, version)
+      : undefined;
+  if (!resource) {
+    throw new TracecheckError(
+      'NOT_FOUND',
+      `version ${version} of test "${testId}" not found: its latest version is ${latest.version} ` +
+        `(list them with GET /api/tests/${testId}/version); give one of those, or leave "version" out to run the latest`,
+      { testId, version, latestVersion: latest.version },
+    );
+  }
+  return { version: resource.version, test: toRunnableTest(resource) };
+}
+
 /** The version of the test a run was started with. */
 export async function loadRunTest(
   store: Store,

@@ -9,6 +9,8 @@ export interface RunInformation {
   readonly requiredGates?: readonly string[];
   /** cli, api, web, monitor… (a list filter). */
   readonly source?: string;
+  /** The stored version of the test to run; default its latest. Test runs only (a suite runs its own). */
+  readonly version?: number;
 }
 
 /** A variable the run needs and nobody gave (SPEC §6.3); the API answers 422 with the list. */

@@ -1,54 +1,26 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from './migrations/index';
 import { createPostgresStore } from './postgres-store';
 import { describeStore } from './store-contract';
+import {
+  checkPostgresForTests,
+  createTestSchemaName,
+  dropTestSchemas,
+  TEST_DATABASE_URL as connectionString,
+  withTestDatabaseClient,
+} from './testing/postgres-test-database';
 
 /**
  * Needs a PostgreSQL server. Each run works in a schema of its own (`tc_test_<random>`), dropped at
  * the end, so runs in parallel do not collide. Without a server the suite is skipped with a warning,
  * unless TRACECHECK_REQUIRE_SERVICES=1 (CI), where it fails.
  */
-const connectionString =
-  process.env.TRACECHECK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const servicesRequired = process.env.TRACECHECK_REQUIRE_SERVICES === '1';
-const schema = `tc_test_${randomBytes(6).toString('hex')}`;
+const schema = createTestSchemaName();
+const postgresReachable = await checkPostgresForTests('PostgreSQL store');
 
-async function checkDatabase(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const unreachable = await checkDatabase();
-if (unreachable !== undefined) {
-  const advice =
-    `PostgreSQL is not reachable at ${connectionString} (${unreachable}). Start one, e.g. ` +
-    '`docker run --rm -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust -e POSTGRES_DB=test postgres:16`, ' +
-    'or point TRACECHECK_TEST_DATABASE_URL at a database the tests may create schemas in.';
-  if (servicesRequired) {
-    throw new Error(`${advice} TRACECHECK_REQUIRE_SERVICES=1 makes this a failure.`);
-  }
-  console.warn(`\n⚠ SKIPPING the PostgreSQL store tests: ${advice}\n`);
-}
-
-describe.skipIf(unreachable !== undefined)('PostgreSQL store', () => {
+describe.skipIf(!postgresReachable)('PostgreSQL store', () => {
   afterAll(async () => {
-    const client = new pg.Client({ connectionString });
-    await client.connect();
-    try {
-      await client.query(`drop schema if exists ${schema} cascade`);
-    } finally {
-      await client.end();
-    }
+    await dropTestSchemas(schema);
   });
 
   describeStore(`PostgreSQL (schema ${schema})`, ({ now }) =>
@@ -58,14 +30,10 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL store', () => {
   describe('on the server', () => {
     const startSchema = `${schema}_start`;
     beforeAll(async () => {
-      const client = new pg.Client({ connectionString });
-      await client.connect();
-      await client.query(`drop schema if exists ${startSchema} cascade`).finally(() => client.end());
+      await dropTestSchemas(startSchema);
     });
     afterAll(async () => {
-      const client = new pg.Client({ connectionString });
-      await client.connect();
-      await client.query(`drop schema if exists ${startSchema} cascade`).finally(() => client.end());
+      await dropTestSchemas(startSchema);
     });
 
     it('survives several processes migrating one fresh schema at once, and restarts', async () => {
@@ -85,14 +53,10 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL store', () => {
       } finally {
         await restarted.close();
       }
-      const client = new pg.Client({ connectionString });
-      await client.connect();
-      try {
-        const applied = await client.query(`select name from ${startSchema}.kysely_migration order by name`);
-        expect(applied.rows.map((row: { name: string }) => row.name)).toEqual(Object.keys(MIGRATIONS).sort());
-      } finally {
-        await client.end();
-      }
+      const applied = await withTestDatabaseClient((client) =>
+        client.query<{ name: string }>(`select name from ${startSchema}.kysely_migration order by name`),
+      );
+      expect(applied.rows.map((row) => row.name)).toEqual(Object.keys(MIGRATIONS).sort());
     });
 
     it('stores a trace as one compressed document with its format', async () => {
@@ -121,23 +85,19 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL store', () => {
           'http.request.method GET service.name checkout '.repeat(20_000),
         );
         await store.saveRunTrace(scope, run.id, trace);
-        const client = new pg.Client({ connectionString });
-        await client.connect();
-        try {
-          const stored = await client.query(
+        const stored = await withTestDatabaseClient((client) =>
+          client.query(
             `select format, size_bytes::text as size, octet_length(document) as stored
              from ${startSchema}.run_traces where run_id = $1`,
             [run.id],
-          );
-          expect(stored.rows).toHaveLength(1);
-          expect(stored.rows[0]).toMatchObject({
-            format: 'otlp-protobuf+gzip',
-            size: String(trace.byteLength),
-          });
-          expect(stored.rows[0].stored).toBeLessThan(trace.byteLength / 50);
-        } finally {
-          await client.end();
-        }
+          ),
+        );
+        expect(stored.rows).toHaveLength(1);
+        expect(stored.rows[0]).toMatchObject({
+          format: 'otlp-protobuf+gzip',
+          size: String(trace.byteLength),
+        });
+        expect(stored.rows[0].stored).toBeLessThan(trace.byteLength / 50);
       } finally {
         await store.close();
       }

@@ -1,50 +1,30 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPgliteStore } from '../../store/pglite-store';
 import { createPostgresStore } from '../../store/postgres-store';
 import type { Store } from '../../store/store';
+import {
+  checkPostgresForTests,
+  createTestSchemaName,
+  dropTestSchemas,
+  TEST_DATABASE_URL as connectionString,
+} from '../../store/testing/postgres-test-database';
 
 /**
  * `SessionStore` on PGlite and on PostgreSQL (a schema of its own, dropped at the end). Without a
  * PostgreSQL server that half is skipped with a warning, unless TRACECHECK_REQUIRE_SERVICES=1.
  */
-const connectionString =
-  process.env.TRACECHECK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `tc_test_${randomBytes(6).toString('hex')}`;
-
-async function checkDatabase(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const unreachable = await checkDatabase();
-if (unreachable !== undefined) {
-  if (process.env.TRACECHECK_REQUIRE_SERVICES === '1')
-    throw new Error(`PostgreSQL unreachable: ${unreachable}`);
-  console.warn(`\n⚠ SKIPPING the PostgreSQL session store tests: ${connectionString} (${unreachable})\n`);
-}
+const schema = createTestSchemaName();
+const postgresReachable = await checkPostgresForTests('PostgreSQL session store');
 
 afterAll(async () => {
-  if (unreachable !== undefined) return;
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  await client.query(`drop schema if exists ${schema} cascade`);
-  await client.end();
+  if (postgresReachable) await dropTestSchemas(schema);
 });
 
 const T0 = new Date('2025-03-04T05:06:07.000Z');
 
 const adapters: [string, () => Promise<Store>, boolean][] = [
   ['PGlite', () => createPgliteStore(), false],
-  ['PostgreSQL', () => createPostgresStore({ connectionString, schema }), unreachable !== undefined],
+  ['PostgreSQL', () => createPostgresStore({ connectionString, schema }), !postgresReachable],
 ];
 
 describe.each(adapters)('SessionStore on %s', (_name, open, skip) => {
