@@ -53,6 +53,8 @@ export type StartOutcome<T> =
 export interface ServerClientOptions {
   readonly organizationId?: string;
   readonly environmentId?: string;
+  /** The organization the token belongs to, when the CLI knows it (the admin token of `tracecheck start`). */
+  readonly tokenOrganizationId?: string;
   /** e.g. "from TRACECHECK_SERVER_URL" */
   readonly urlSource?: string;
   /** e.g. "from ~/.tracecheck/config.yml" */
@@ -68,6 +70,20 @@ export class ServerClient {
     private readonly options: ServerClientOptions = {},
   ) {
     this.apiUrl = `${serverUrl.replace(/\/+$/, '')}/api`;
+  }
+
+  /** The organization and environment the connection names (they go out as `x-organization-id` / `x-environment-id`). */
+  get scope(): {
+    readonly organizationId?: string;
+    readonly environmentId?: string;
+    readonly tokenOrganizationId?: string;
+  } {
+    const { organizationId, environmentId, tokenOrganizationId } = this.options;
+    return {
+      ...(organizationId ? { organizationId } : {}),
+      ...(environmentId ? { environmentId } : {}),
+      ...(tokenOrganizationId ? { tokenOrganizationId } : {}),
+    };
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {

@@ -1,35 +1,30 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { type CliResult, runCli } from './commands/testing/cli-harness';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const bin = path.resolve(here, '../bin/tracecheck.js');
+const _bin = path.resolve(here, '../bin/tracecheck.js');
 const fixtures = path.join(here, 'fixtures');
 const corpus = path.resolve(here, '../../../../shared/corpus/tracetest');
 
-function tracecheck(args: string[], options: { cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: options.cwd ?? fixtures,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** The real binary, run asynchronously so the test worker keeps answering Vitest meanwhile. */
+function tracecheck(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
+  return runCli(args, { cwd: options.cwd ?? fixtures, home: tmpdir() });
 }
 
 describe('tracecheck validate', () => {
-  it('accepts a valid test and prints a summary', () => {
-    const r = tracecheck(['validate', 'orders-pass.yaml']);
+  it('accepts a valid test and prints a summary', async () => {
+    const r = await tracecheck(['validate', 'orders-pass.yaml']);
     expect(r.stdout).toBe('✔ 1 file valid (0 errors, 0 warnings)\n');
     expect(r.code).toBe(0);
   });
 
-  it('reports every problem with file:line:column and exits 1', () => {
-    const r = tracecheck(['validate', 'orders-invalid.yaml', 'orders-pass.yaml']);
+  it('reports every problem with file:line:column and exits 1', async () => {
+    const r = await tracecheck(['validate', 'orders-invalid.yaml', 'orders-pass.yaml']);
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^orders-invalid\.yaml:6:5: error: missing "method"/);
@@ -38,16 +33,16 @@ describe('tracecheck validate', () => {
     expect(lines.at(-1)).toBe('✘ 1 of 2 files invalid (3 errors, 0 warnings)');
   });
 
-  it('says which file is missing', () => {
-    const r = tracecheck(['validate', 'nope.yaml']);
+  it('says which file is missing', async () => {
+    const r = await tracecheck(['validate', 'nope.yaml']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot read "nope.yaml": no such file or directory/);
   });
 
   it.runIf(process.env.TRACECHECK_CORPUS !== 'skip')(
     'reads all of the Tracetest corpus without an error',
-    () => {
-      const r = tracecheck(['validate', '-q', corpus]);
+    async () => {
+      const r = await tracecheck(['validate', '-q', corpus]);
       if (r.stderr.includes('no such file or directory')) {
         console.warn(`!!! SKIPPED: the Tracetest corpus is not at ${corpus}`);
         return;
@@ -59,8 +54,8 @@ describe('tracecheck validate', () => {
 });
 
 describe('tracecheck run test --trace (offline)', () => {
-  it('passes and exits 0', () => {
-    const r = tracecheck(['run', 'test', '-f', 'orders-pass.yaml', '--trace', 'orders-trace.json']);
+  it('passes and exits 0', async () => {
+    const r = await tracecheck(['run', 'test', '-f', 'orders-pass.yaml', '--trace', 'orders-trace.json']);
     expect(r.stdout).toBe(
       [
         '✔ Create an order - trace id: 4bf92f3577b34da6a3ce929d0e0e4736',
@@ -75,10 +70,10 @@ describe('tracecheck run test --trace (offline)', () => {
     expect(r.code).toBe(0);
   });
 
-  it('fails with observed values and exits 2, writing a JUnit file that parses', () => {
+  it('fails with observed values and exits 2, writing a JUnit file that parses', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tc-junit-'));
     const junit = path.join(dir, 'out.xml');
-    const r = tracecheck([
+    const r = await tracecheck([
       'run',
       'test',
       '-f',
@@ -96,36 +91,56 @@ describe('tracecheck run test --trace (offline)', () => {
     expect(xml.match(/<testcase /g)).toHaveLength(2);
   });
 
-  it('prints json and yaml with outputs and spec names', () => {
+  it('prints json and yaml with outputs and spec names', async () => {
     const json = JSON.parse(
-      tracecheck(['run', 'test', '-f', 'orders-pass.yaml', '--trace', 'orders-trace.json', '-o', 'json'])
-        .stdout,
+      (
+        await tracecheck([
+          'run',
+          'test',
+          '-f',
+          'orders-pass.yaml',
+          '--trace',
+          'orders-trace.json',
+          '-o',
+          'json',
+        ])
+      ).stdout,
     );
     expect(json.passed).toBe(true);
     expect(json.results.allPassed).toBe(true);
     expect(json.results.results[0].name).toBe('the order is stored');
     expect(json.outputs).toEqual([{ name: 'ROUTE', value: '/orders', spanId: '00f067aa0ba902b7' }]);
     const yaml = parseYaml(
-      tracecheck(['run', 'test', '-f', 'orders-pass.yaml', '--trace', 'orders-trace.json', '-o', 'yaml'])
-        .stdout,
+      (
+        await tracecheck([
+          'run',
+          'test',
+          '-f',
+          'orders-pass.yaml',
+          '--trace',
+          'orders-trace.json',
+          '-o',
+          'yaml',
+        ])
+      ).stdout,
     );
     expect(yaml).toEqual(json);
   });
 
-  it('exits 3 for a missing definition file', () => {
-    const r = tracecheck(['run', 'test', '-f', 'missing.yaml', '--trace', 'orders-trace.json']);
+  it('exits 3 for a missing definition file', async () => {
+    const r = await tracecheck(['run', 'test', '-f', 'missing.yaml', '--trace', 'orders-trace.json']);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('Invalid definition file found, stopping execution');
   });
 
-  it('exits 1 with positions for an invalid definition', () => {
-    const r = tracecheck(['run', 'test', '-f', 'orders-invalid.yaml', '--trace', 'orders-trace.json']);
+  it('exits 1 with positions for an invalid definition', async () => {
+    const r = await tracecheck(['run', 'test', '-f', 'orders-invalid.yaml', '--trace', 'orders-trace.json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('orders-invalid.yaml:9:27: error: invalid selector');
   });
 
-  it('rejects an unknown gate with the valid ones', () => {
-    const r = tracecheck([
+  it('rejects an unknown gate with the valid ones', async () => {
+    const r = await tracecheck([
       'run',
       'test',
       '-f',
@@ -140,8 +155,8 @@ describe('tracecheck run test --trace (offline)', () => {
     expect(r.stderr).toMatch(/test-specs/);
   });
 
-  it('fails the analyzer gate when required', () => {
-    const r = tracecheck([
+  it('fails the analyzer gate when required', async () => {
+    const r = await tracecheck([
       'run',
       'test',
       '-f',
@@ -155,8 +170,8 @@ describe('tracecheck run test --trace (offline)', () => {
     expect(r.code).toBe(2);
   });
 
-  it('explains an unknown flag', () => {
-    const r = tracecheck(['run', 'test', '--fiel', 'x.yaml']);
+  it('explains an unknown flag', async () => {
+    const r = await tracecheck(['run', 'test', '--fiel', 'x.yaml']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/unknown option '--fiel'/);
   });

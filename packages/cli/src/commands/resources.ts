@@ -2,11 +2,19 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TracecheckError } from '@tracecheck/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { stringify } from 'yaml';
 import { connectServer } from '../config/connect-server';
 import { displayPath, expandDefinitionPaths } from '../files';
 import { type CliIo, createPaint, useColor } from '../io';
-import { applyDefinitionFile, resourceOfType } from '../resources/apply-definition';
+import { type AppliedDefinition, applyDefinitionFile, resourceOfType } from '../resources/apply-definition';
 import { type CliResource, findCliResource } from '../resources/cli-resources';
+import {
+  ALL_RESOURCES,
+  deleteIdentity,
+  getIdentity,
+  isIdentityResource,
+  listIdentity,
+} from '../resources/identity-resources';
 import { renderTable } from '../resources/render-table';
 import type { ServerClient } from '../server-client';
 import {
@@ -66,6 +74,13 @@ function isNotFound(error: unknown): boolean {
   return error instanceof TracecheckError && error.code === 'NOT_FOUND';
 }
 
+/** One item printed as `-o yaml` (a `---` document), `-o json` or a table. */
+function renderView(resource: CliResource, view: View, output: OutputFormat, client: ServerClient): string {
+  if (output === 'yaml') return `---\n${stringify(view)}`;
+  if (output === 'json') return `${JSON.stringify(view, null, 2)}\n`;
+  return tableOf(resource, [view.spec], client);
+}
+
 const path_ = (resource: CliResource, id?: string) =>
   `/${resource.plural}${id === undefined ? '' : `/${encodeURIComponent(id)}`}`;
 
@@ -76,7 +91,7 @@ async function applyCommand(
   options: ConnectionOptions & { file?: string[] },
   output: OutputFormat,
 ): Promise<number> {
-  const expected = name === undefined ? undefined : findCliResource(name);
+  const expected = name === undefined ? undefined : findCliResource(name, ALL_RESOURCES);
   const files = options.file ?? [];
   if (files.length === 0) {
     throw new TracecheckError(
@@ -87,7 +102,12 @@ async function applyCommand(
   const client = connectServer(io, connectionFlags(options));
   const paths = await expandDefinitionPaths(io.cwd, files);
   let code = 0;
-  const applied: { file: string; type: string; answer: View | string }[] = [];
+  const applied: {
+    file: string;
+    type: string;
+    answer: View | string;
+    secret?: AppliedDefinition['secret'];
+  }[] = [];
   for (const file of paths) {
     try {
       const result = await applyDefinitionFile(io, client, file, {
@@ -95,7 +115,12 @@ async function applyCommand(
         format: output === 'yaml' ? 'yaml' : 'json',
       });
       for (const warning of result.warnings) io.stderr.write(`${warning}\n`);
-      applied.push({ file, type: result.resource.type, answer: result.answer });
+      applied.push({
+        file,
+        type: result.resource.type,
+        answer: result.answer,
+        ...(result.secret ? { secret: result.secret } : {}),
+      });
     } catch (error) {
       if (
         !(error instanceof TracecheckError) ||
@@ -125,6 +150,14 @@ async function applyCommand(
     });
     io.stdout.write(renderTable(['RESOURCE', 'ID', 'NAME', 'FILE'], rows));
   }
+  for (const { secret, type } of applied) {
+    if (!secret) continue;
+    // Only a hash is stored: this is the one time anybody sees it.
+    if (output === 'pretty') io.stdout.write(`\n${type} ${secret.label}: ${secret.value}\n`);
+    io.stderr.write(
+      `⚠ store the ${secret.label}${output === 'pretty' ? '' : ` (\`${secret.field}:\` above)`} now: it is shown only this once and cannot be read again\n`,
+    );
+  }
   return code;
 }
 
@@ -135,9 +168,15 @@ async function getCommand(
   options: IdOptions,
   output: OutputFormat,
 ) {
-  const resource = findCliResource(name);
+  const resource = findCliResource(name, ALL_RESOURCES);
   const resourceId = idOf(resource, id, options, 'get');
   const client = connectServer(io, connectionFlags(options));
+  if (isIdentityResource(resource)) {
+    const spec = await getIdentity(client, resource, resourceId);
+    if (!spec) io.stdout.write(`Resource ${resource.name} with ID ${resourceId} not found\n`);
+    else io.stdout.write(renderView(resource, { type: resource.type, spec }, output, client));
+    return 0;
+  }
   try {
     if (output === 'yaml') {
       io.stdout.write(`---\n${await client.text('GET', path_(resource, resourceId), 'text/yaml')}`);
@@ -164,7 +203,7 @@ interface ListOptions extends ConnectionOptions {
 }
 
 async function listCommand(io: CliIo, name: string, options: ListOptions, output: OutputFormat) {
-  const resource = findCliResource(name);
+  const resource = findCliResource(name, ALL_RESOURCES);
   const client = connectServer(io, connectionFlags(options));
   const { sortBy, sortDirection } = options;
   const query = new URLSearchParams({
@@ -175,18 +214,31 @@ async function listCommand(io: CliIo, name: string, options: ListOptions, output
     ...(options.all ? { all: 'true' } : {}),
   });
   const url = `${path_(resource)}?${query}`;
-  if (output === 'yaml') {
+  let page: { count: number; items: View[] };
+  if (isIdentityResource(resource)) {
+    // The identity routes answer every item: the page is cut here.
+    const all = (await listIdentity(client, resource)).map((spec) => ({ type: resource.type, spec }));
+    const items = options.all ? all : all.slice(options.skip, options.skip + options.take);
+    page = { count: all.length, items };
+    if (output === 'yaml') {
+      io.stdout.write(items.map((item) => `---\n${stringify(item)}`).join(''));
+      return 0;
+    }
+  } else if (output === 'yaml') {
     io.stdout.write(await client.text('GET', url, 'text/yaml-stream'));
     return 0;
+  } else {
+    page = await client.json<{ count: number; items: View[] }>('GET', url);
   }
-  const page = await client.json<{ count: number; items: View[] }>('GET', url);
   if (output === 'json') {
     io.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
     return 0;
   }
   if (page.count === 0) {
     io.stdout.write(
-      `no ${resource.name} yet: apply one with \`tracecheck apply ${resource.name} -f FILE\`\n`,
+      resource.readOnly
+        ? `no ${resource.name} yet\n`
+        : `no ${resource.name} yet: apply one with \`tracecheck apply ${resource.name} -f FILE\`\n`,
     );
     return 0;
   }
@@ -207,10 +259,13 @@ async function listCommand(io: CliIo, name: string, options: ListOptions, output
 }
 
 async function deleteCommand(io: CliIo, name: string, id: string | undefined, options: IdOptions) {
-  const resource = findCliResource(name);
+  const resource = findCliResource(name, ALL_RESOURCES);
   const resourceId = idOf(resource, id, options, 'delete');
   const client = connectServer(io, connectionFlags(options));
-  await client.json('DELETE', path_(resource, resourceId)).catch((error: unknown) => {
+  const deleting = isIdentityResource(resource)
+    ? deleteIdentity(client, resource, resourceId)
+    : client.json('DELETE', path_(resource, resourceId));
+  await deleting.catch((error: unknown) => {
     if (isNotFound(error)) {
       throw new TracecheckError(
         'NOT_FOUND',
@@ -221,9 +276,11 @@ async function deleteCommand(io: CliIo, name: string, id: string | undefined, op
   });
   const paint = createPaint(useColor(io));
   io.stdout.write(
-    resource.singleton
-      ? `${paint.green('✔')} ${resource.type} reset to its default\n`
-      : `${paint.green('✔')} ${resource.type} "${resourceId}" deleted\n`,
+    isIdentityResource(resource)
+      ? `${paint.green('✔')} ${resource.type} "${resourceId}" ${resource.deleted}\n`
+      : resource.singleton
+        ? `${paint.green('✔')} ${resource.type} reset to its default\n`
+        : `${paint.green('✔')} ${resource.type} "${resourceId}" deleted\n`,
   );
   return 0;
 }
@@ -234,20 +291,24 @@ async function exportCommand(
   id: string | undefined,
   options: IdOptions & { file: string },
 ) {
-  const resource = findCliResource(name);
+  const resource = findCliResource(name, ALL_RESOURCES);
   const resourceId = idOf(resource, id, options, 'export');
   const client = connectServer(io, connectionFlags(options));
-  const yamlText = await client
-    .text('GET', path_(resource, resourceId), 'text/yaml')
-    .catch((error: unknown) => {
-      if (isNotFound(error)) {
-        throw new TracecheckError(
-          'NOT_FOUND',
-          `${resource.type} "${resourceId}" not found: list them with \`tracecheck list ${resource.name}\``,
-        );
-      }
-      throw error;
-    });
+  const yamlText = await (isIdentityResource(resource)
+    ? getIdentity(client, resource, resourceId).then((spec) => {
+        if (!spec) throw new TracecheckError('NOT_FOUND', `${resource.type} "${resourceId}" not found`);
+        return stringify({ type: resource.type, spec });
+      })
+    : client.text('GET', path_(resource, resourceId), 'text/yaml')
+  ).catch((error: unknown) => {
+    if (isNotFound(error)) {
+      throw new TracecheckError(
+        'NOT_FOUND',
+        `${resource.type} "${resourceId}" not found: list them with \`tracecheck list ${resource.name}\``,
+      );
+    }
+    throw error;
+  });
   const out = path.resolve(io.cwd, options.file);
   await mkdir(path.dirname(out), { recursive: true })
     .then(() => writeFile(out, yamlText))
@@ -262,7 +323,7 @@ async function exportCommand(
 }
 
 const RESOURCE_ARGUMENT =
-  'test, testsuite, variableset, pollingprofile, datastore, analyzer, config, demo, testrunner, monitor';
+  'test, testsuite, variableset, pollingprofile, datastore, analyzer, config, demo, testrunner, monitor, organization, environment, member, invite, token';
 
 /** `apply`, `get`, `list`, `delete`, `export` for every resource kind (SPEC §9.2, Appendix A). */
 export function registerResourceCommands(program: Command, io: CliIo, setExit: SetExit): void {

@@ -12,8 +12,8 @@ import { renderRunJUnit } from '../report/junit';
 import { renderGroupMarkdown } from '../report/markdown';
 import { renderGroupPretty } from '../report/pretty';
 import { groupToObject, runItemToObject } from '../report/structured';
+import { applyDefinitionFile, resourceOfType } from '../resources/apply-definition';
 import type { ServerClient } from '../server-client';
-import { applyDefinition, applyFile, FileError } from './run-definitions';
 import { type RunFile, type RunKind, selectRunFiles } from './run-files';
 import { type RunContext, type RunTarget, runTarget, type StartedRun } from './run-one';
 import { createRunProgress } from './run-progress';
@@ -42,7 +42,7 @@ const PLURAL: Readonly<Record<RunKind, string>> = { test: 'tests', testsuite: 't
 /** Applies one definition file and says what to run; a file that cannot be applied becomes a not-started item. */
 async function targetOfFile(io: CliIo, client: ServerClient, file: RunFile): Promise<RunTarget | RunItem> {
   try {
-    const { id, resource } = await applyDefinition(io, client, file.path);
+    const { id, resource } = await applyDefinitionFile(io, client, file.path);
     const spec = resource.spec as { name?: string; steps?: unknown[] };
     if (resource.type !== 'Test' && resource.type !== 'TestSuite') {
       return {
@@ -60,7 +60,8 @@ async function targetOfFile(io: CliIo, client: ServerClient, file: RunFile): Pro
       ...(resource.type === 'TestSuite' ? { stepCount: spec.steps?.length ?? 0 } : {}),
     };
   } catch (error) {
-    if (error instanceof FileError)
+    // A file that cannot be read is an invalid definition file (SPEC §9.3, exit 3).
+    if (error instanceof TracecheckError && error.code.startsWith('FILE_'))
       return { kind: 'not-started', file: file.shown, code: 3, message: error.message };
     if (error instanceof TracecheckError)
       return { kind: 'not-started', file: file.shown, code: 1, message: error.message };
@@ -142,7 +143,9 @@ export async function runOnServer(io: CliIo, options: ServerRunOptions): Promise
   let variableSetId: string | undefined;
   if (options.vars) {
     const varsFile = path.resolve(io.cwd, options.vars);
-    variableSetId = existsSync(varsFile) ? await applyFile(io, client, varsFile) : options.vars;
+    variableSetId = existsSync(varsFile)
+      ? (await applyDefinitionFile(io, client, varsFile, { expected: resourceOfType('VariableSet')! })).id
+      : options.vars;
   }
 
   // A run by id is checked before anything is created, so a wrong id or version leaves no trace.

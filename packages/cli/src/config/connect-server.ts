@@ -9,6 +9,9 @@ import {
   validateServerUrl,
 } from './connection-config';
 
+/** The organization of the embedded server (`LOCAL_SCOPE` of `tracecheck start`). */
+export const EMBEDDED_ORGANIZATION_ID = 'local';
+
 /** A client for the server the connection names; throws a sentence saying how to name one when none is. */
 export function createServerClient(io: CliIo, connection: ResolvedConnection): ServerClient {
   const url = connection.serverUrl;
@@ -24,6 +27,10 @@ export function createServerClient(io: CliIo, connection: ResolvedConnection): S
     ...(connection.token ? { tokenSource: describeSource(connection.token.source, io.cwd) } : {}),
     ...(connection.organizationId ? { organizationId: connection.organizationId.value } : {}),
     ...(connection.environmentId ? { environmentId: connection.environmentId.value } : {}),
+    // The admin token `tracecheck start` writes is the owner's token of its one organization.
+    ...(connection.token?.source.kind === 'embedded'
+      ? { tokenOrganizationId: EMBEDDED_ORGANIZATION_ID }
+      : {}),
   });
 }
 

@@ -12,11 +12,12 @@ import {
   substituteEnvironmentPlaceholders,
   TracecheckError,
 } from '@tracecheck/core';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { displayPath } from '../files';
 import type { CliIo } from '../io';
 import type { ServerClient } from '../server-client';
-import { CLI_RESOURCES, type CliResource } from './cli-resources';
+import type { CliResource } from './cli-resources';
+import { ALL_RESOURCES, createIdentity, isIdentityResource, type Secret } from './identity-resources';
 
 /** A definition read from disk, validated, with its file references resolved (SPEC §9.6). */
 export interface PreparedDefinition {
@@ -34,6 +35,8 @@ export interface AppliedDefinition {
   /** The server's answer in the format asked for: JSON `{type, spec}` or YAML text. */
   readonly answer: { readonly type: string; readonly spec: Record<string, unknown> } | string;
   readonly warnings: readonly string[];
+  /** A created token's plaintext or invite's code, shown this once (it is also in `answer`). */
+  readonly secret?: Secret;
 }
 
 function formatProblem(shown: string, p: Problem): string {
@@ -84,7 +87,7 @@ export async function prepareDefinition(
 
 /** The resource a document's `type` is applied as. */
 export function resourceOfType(type: string): CliResource | undefined {
-  return CLI_RESOURCES.find((r) => r.type === type);
+  return ALL_RESOURCES.find((r) => r.type === type);
 }
 
 /**
@@ -115,6 +118,22 @@ export async function applyDefinitionFile(
       'DEFINITION_INVALID',
       `"${shown}" is a ${resource.type}, which this server cannot apply from a file`,
     );
+  }
+  if (isIdentityResource(target)) {
+    // Created, not upserted: no id is written back (applying the file again creates another one).
+    const created = await createIdentity(client, target, resource);
+    const view = {
+      type: resource.type,
+      spec: created.spec,
+      ...(created.secret ? { [created.secret.field]: created.secret.value } : {}),
+    };
+    return {
+      id: String(created.spec.id ?? ''),
+      resource,
+      answer: options.format === 'yaml' ? stringify(view) : view,
+      warnings: prepared.warnings,
+      ...(created.secret ? { secret: created.secret } : {}),
+    };
   }
   const body = { type: resource.type, spec: resource.spec };
   let id: string;

@@ -35,7 +35,8 @@ function text(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const field = (header: string, ...path: string[]): TableColumn => ({
+/** A column reading `spec[path[0]][path[1]]…` as text. */
+export const field = (header: string, ...path: string[]): TableColumn => ({
   header,
   value: (spec) => {
     let current: unknown = spec;

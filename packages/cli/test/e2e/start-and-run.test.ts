@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from '../commands/testing/cli-harness';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.resolve(here, '../../bin/tracecheck.js');
@@ -60,15 +61,14 @@ describe('tracecheck start, then run against it (embedded mode end to end)', () 
     return name;
   }
 
-  function run(args: string[]) {
-    const r = spawnSync(process.execPath, [bin, 'run', ...args], {
+  /** The real binary, run asynchronously so the test worker keeps answering Vitest meanwhile. */
+  function run(args: string[]): Promise<CliResult> {
+    return runCli(['run', ...args], {
       cwd: dir,
-      encoding: 'utf8',
+      home: dir,
       // ${SERVICE_PORT} in the files is substituted from the environment by the CLI (SPEC §2.2).
-      env: { ...process.env, NO_COLOR: '1', SERVICE_PORT: servicePort },
-      timeout: 120_000,
+      env: { SERVICE_PORT: servicePort },
     });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
   const testYaml = (name: string, specs: string, extra = '') => `type: Test
@@ -82,7 +82,7 @@ spec:
   specs:
 ${specs}`;
 
-  it('passes a Tracetest-format test, waiting for the span that arrives a second after the response', () => {
+  it('passes a Tracetest-format test, waiting for the span that arrives a second after the response', async () => {
     const file = write(
       'create-order.yaml',
       testYaml(
@@ -100,7 +100,7 @@ ${specs}`;
 `,
       ),
     );
-    const r = run(['test', '-f', file]);
+    const r = await run(['test', '-f', file]);
     // stderr carries the live progress (one line per state change); no error in it.
     expect(r.stderr).toContain('create-order.yaml: FINISHED ✔ passed');
     expect(r.stdout).toMatch(
@@ -114,7 +114,7 @@ ${specs}`;
     );
   });
 
-  it('fails a failing spec with exit code 2 and the observed value', () => {
+  it('fails a failing spec with exit code 2 and the observed value', async () => {
     const file = write(
       'slow-order.yaml',
       testYaml(
@@ -125,12 +125,12 @@ ${specs}`;
 `,
       ),
     );
-    const r = run(['test', '-f', file]);
+    const r = await run(['test', '-f', file]);
     expect(r.stdout).toContain('✘ attr:http.status_code = 200 (201)');
     expect(r.code).toBe(2);
   });
 
-  it('chains outputs through a suite', () => {
+  it('chains outputs through a suite', async () => {
     const first = write(
       'step-create.yaml',
       `${testYaml(
@@ -166,12 +166,12 @@ spec:
     - ./${second}
 `,
     );
-    const r = run(['testsuite', '-f', suite]);
+    const r = await run(['testsuite', '-f', suite]);
     expect(r.stdout).toMatch(/^✔ order flow/);
     expect(r.code).toBe(0);
   });
 
-  it('ends TRIGGER_FAILED with the reason when the target is down', () => {
+  it('ends TRIGGER_FAILED with the reason when the target is down', async () => {
     const file = write(
       'down.yaml',
       `type: Test
@@ -184,7 +184,7 @@ spec:
       url: http://127.0.0.1:9/nothing
 `,
     );
-    const r = run(['test', '-f', file]);
+    const r = await run(['test', '-f', file]);
     expect(r.stdout).toMatch(/✘ down .*\n\tReason: .*127\.0\.0\.1:9/);
     expect(r.code).toBe(2);
   });
