@@ -50,6 +50,7 @@ import type {
   EnvironmentRole,
   IdentityStore,
   InviteRecord,
+  MemberView,
   OrganizationRole,
   OrganizationView,
   TokenKind,
@@ -128,6 +129,18 @@ function inviteView(invite: InviteRecord, now: Date) {
     expiresAt: iso(invite.expiresAt),
     maxUses: invite.maxUses,
     uses: invite.uses,
+  };
+}
+
+/** A member as listed, with their organization role and environment roles. */
+function memberView(member: MemberView) {
+  return {
+    userId: member.userId,
+    email: member.email,
+    name: member.name,
+    role: member.role,
+    createdAt: member.createdAt.toISOString(),
+    environmentRoles: member.environmentRoles,
   };
 }
 
@@ -692,17 +705,7 @@ export function createIdentityRoutes(deps: IdentityRoutesDeps): ApiRoute[] {
       responses: { 200: { description: 'Members', schema: MemberViewSchema.array() } },
       async handle({ params }) {
         const members = await identity.listMembers(params.organizationId);
-        return json(
-          200,
-          members.map((member) => ({
-            userId: member.userId,
-            email: member.email,
-            name: member.name,
-            role: member.role,
-            createdAt: member.createdAt.toISOString(),
-            environmentRoles: member.environmentRoles,
-          })),
-        );
+        return json(200, members.map(memberView));
       },
     }),
     defineRoute({
@@ -787,14 +790,7 @@ export function createIdentityRoutes(deps: IdentityRoutesDeps): ApiRoute[] {
           (m) => m.userId === params.userId,
         );
         if (!member) throw new TracecheckError('NOT_FOUND', `user "${params.userId}" is no longer a member`);
-        return json(200, {
-          userId: member.userId,
-          email: member.email,
-          name: member.name,
-          role: member.role,
-          createdAt: member.createdAt.toISOString(),
-          environmentRoles: member.environmentRoles,
-        });
+        return json(200, memberView(member));
       },
     }),
 

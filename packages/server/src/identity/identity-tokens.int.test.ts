@@ -4,9 +4,9 @@ import { type ApiHarness, createApiHarness, SCOPE } from '../api/api-test-harnes
 import { createPostgresStore } from '../store/postgres-store';
 import {
   checkPostgresForTests,
+  TEST_DATABASE_URL as connectionString,
   createTestSchemaName,
   dropTestSchemas,
-  TEST_DATABASE_URL as connectionString,
   withTestDatabaseClient as withClient,
 } from '../store/testing/postgres-test-database';
 import { type AccessControl, createAccessControl, type PrincipalResolver } from './access-control';
@@ -18,7 +18,7 @@ import { generateToken } from './tokens';
  * creation — not in any table, not in the logs, not in any later answer.
  */
 const schema = createTestSchemaName('tc_tokens');
-const postgresReachable = await checkPostgresForTests('token tests on PostgreSQL');
+const postgresReachable = await checkPostgresForTests('PostgreSQL token');
 
 /** People sign in through the sign-in layer's interface; here a test header names the user. */
 const testSessions: PrincipalResolver = async (request) => {

@@ -2,9 +2,9 @@ import { afterAll, describe } from 'vitest';
 import { createPostgresStore } from '../store/postgres-store';
 import {
   checkPostgresForTests,
+  TEST_DATABASE_URL as connectionString,
   createTestSchemaName,
   dropTestSchemas,
-  TEST_DATABASE_URL as connectionString,
 } from '../store/testing/postgres-test-database';
 import { describeMonitorScheduling } from './monitor-scheduling-contract';
 

@@ -59,6 +59,15 @@ function isForeignKeyViolation(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === '23503';
 }
 
+/** A `.catch` handler: a foreign key violation becomes NOT_FOUND with `message`; anything else is rethrown. */
+function notFoundOnForeignKeyViolation(message: string): (error: unknown) => never {
+  return (error) => {
+    throw isForeignKeyViolation(error)
+      ? new TracecheckError('NOT_FOUND', message, undefined, { cause: error })
+      : error;
+  };
+}
+
 function lowerEmail(email: string | null): string | null {
   return email === null ? null : email.trim().toLowerCase();
 }
@@ -156,16 +165,9 @@ export function createKyselyIdentityStore(
       .onConflict((conflict) => conflict.columns(['organization_id', 'user_id']).doUpdateSet({ role }))
       .returningAll()
       .executeTakeFirstOrThrow()
-      .catch((error: unknown) => {
-        throw isForeignKeyViolation(error)
-          ? new TracecheckError(
-              'NOT_FOUND',
-              `organization "${organizationId}" or user "${userId}" does not exist`,
-              undefined,
-              { cause: error },
-            )
-          : error;
-      });
+      .catch(
+        notFoundOnForeignKeyViolation(`organization "${organizationId}" or user "${userId}" does not exist`),
+      );
     return toMembershipRecord(row);
   }
 
@@ -183,17 +185,12 @@ export function createKyselyIdentityStore(
         conflict.columns(['organization_id', 'environment_id', 'user_id']).doUpdateSet({ role }),
       )
       .execute()
-      .catch((error: unknown) => {
-        throw isForeignKeyViolation(error)
-          ? new TracecheckError(
-              'NOT_FOUND',
-              `environment "${environmentId}" of organization "${organizationId}" does not exist, or ` +
-                `user "${userId}" is not a member of the organization: add the member first`,
-              undefined,
-              { cause: error },
-            )
-          : error;
-      });
+      .catch(
+        notFoundOnForeignKeyViolation(
+          `environment "${environmentId}" of organization "${organizationId}" does not exist, or ` +
+            `user "${userId}" is not a member of the organization: add the member first`,
+        ),
+      );
   }
 
   const store: IdentityStore = {
@@ -515,18 +512,7 @@ export function createKyselyIdentityStore(
         })
         .returningAll()
         .executeTakeFirstOrThrow()
-        .catch((error: unknown) => {
-          throw isForeignKeyViolation(error)
-            ? new TracecheckError(
-                'NOT_FOUND',
-                `organization "${invite.organizationId}" does not exist`,
-                undefined,
-                {
-                  cause: error,
-                },
-              )
-            : error;
-        });
+        .catch(notFoundOnForeignKeyViolation(`organization "${invite.organizationId}" does not exist`));
       return toInviteRecord(row);
     },
 
@@ -680,16 +666,11 @@ export function createKyselyIdentityStore(
         })
         .returningAll()
         .executeTakeFirstOrThrow()
-        .catch((error: unknown) => {
-          throw isForeignKeyViolation(error)
-            ? new TracecheckError(
-                'NOT_FOUND',
-                `organization "${token.organizationId}"${token.environmentId === null ? '' : ` or its environment "${token.environmentId}"`} does not exist`,
-                undefined,
-                { cause: error },
-              )
-            : error;
-        });
+        .catch(
+          notFoundOnForeignKeyViolation(
+            `organization "${token.organizationId}"${token.environmentId === null ? '' : ` or its environment "${token.environmentId}"`} does not exist`,
+          ),
+        );
       return toTokenRecord(row);
     },
 
@@ -753,16 +734,11 @@ export function createKyselyIdentityStore(
         })
         .returningAll()
         .executeTakeFirstOrThrow()
-        .catch((error: unknown) => {
-          throw isForeignKeyViolation(error)
-            ? new TracecheckError(
-                'NOT_FOUND',
-                `environment "${input.scope.environmentId}" of organization "${input.scope.organizationId}" does not exist`,
-                undefined,
-                { cause: error },
-              )
-            : error;
-        });
+        .catch(
+          notFoundOnForeignKeyViolation(
+            `environment "${input.scope.environmentId}" of organization "${input.scope.organizationId}" does not exist`,
+          ),
+        );
       return toAccessRequestRecord(row);
     },
 

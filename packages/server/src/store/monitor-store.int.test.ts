@@ -3,9 +3,9 @@ import { describeMonitorStore } from './monitor-store-contract';
 import { createPostgresStore } from './postgres-store';
 import {
   checkPostgresForTests,
+  TEST_DATABASE_URL as connectionString,
   createTestSchemaName,
   dropTestSchemas,
-  TEST_DATABASE_URL as connectionString,
 } from './testing/postgres-test-database';
 
 /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteStore } from './pglite-store';
 import { describeStore } from './store-contract';
+import { newRun } from './testing/new-run';
 
 describeStore('PGlite in memory', ({ now }) => createPgliteStore({ now }));
 
@@ -23,21 +24,7 @@ describe('PGlite store in a data folder', () => {
     await first.upsertEnvironment(scope, 'Env');
     await first.upsertResource(scope, 'Test', 't', { name: 'v1' }, { versioned: true });
     await first.upsertResource(scope, 'Test', 't', { name: 'v2' }, { versioned: true });
-    const run = await first.createRun(scope, {
-      testId: 't',
-      testVersion: 2,
-      traceId: '0af7651916cd43dd8448eb211c80319c',
-      spanId: 'b7ad6b7169203331',
-      variableSetId: null,
-      variables: [],
-      requiredGates: null,
-      metadata: {},
-      runGroupId: null,
-      testSuiteId: null,
-      testSuiteRunId: null,
-      source: 'cli',
-      branch: null,
-    });
+    const run = await first.createRun(scope, newRun({ testId: 't', testVersion: 2 }));
     await first.saveRunTrace(scope, run.id, Uint8Array.of(1, 2, 3));
     await first.close();
 

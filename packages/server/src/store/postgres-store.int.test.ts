@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from './migrations/index';
 import { createPostgresStore } from './postgres-store';
 import { describeStore } from './store-contract';
+import { newRun } from './testing/new-run';
 import {
   checkPostgresForTests,
+  TEST_DATABASE_URL as connectionString,
   createTestSchemaName,
   dropTestSchemas,
-  TEST_DATABASE_URL as connectionString,
   withTestDatabaseClient,
 } from './testing/postgres-test-database';
 
@@ -65,21 +66,7 @@ describe.skipIf(!postgresReachable)('PostgreSQL store', () => {
       try {
         await store.upsertOrganization({ id: scope.organizationId, name: 'Org' });
         await store.upsertEnvironment(scope, 'Env');
-        const run = await store.createRun(scope, {
-          testId: 't',
-          testVersion: 1,
-          traceId: '0af7651916cd43dd8448eb211c80319c',
-          spanId: 'b7ad6b7169203331',
-          variableSetId: null,
-          variables: [],
-          requiredGates: null,
-          metadata: {},
-          runGroupId: null,
-          testSuiteId: null,
-          testSuiteRunId: null,
-          source: 'cli',
-          branch: null,
-        });
+        const run = await store.createRun(scope, newRun({ testId: 't' }));
         // Like OTLP protobuf: the same attribute keys and values over and over.
         const trace = new TextEncoder().encode(
           'http.request.method GET service.name checkout '.repeat(20_000),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewRun, RunState, Scope, Store, SuiteRunState } from './store';
+import type { RunState, Scope, Store, SuiteRunState } from './store';
+import { newRun } from './testing/new-run';
 
 /**
  * The contract of `Store.runGroups` on every adapter: idempotent creation, the summary computed from
@@ -34,25 +35,6 @@ export function describeRunGroupStore(
       await store.upsertOrganization({ id: scope.organizationId, name: 'Org' });
       await store.upsertEnvironment(scope, 'Env');
       return scope;
-    }
-
-    function newRun(overrides: Partial<NewRun> = {}): NewRun {
-      return {
-        testId: 'test-1',
-        testVersion: 1,
-        traceId: '0af7651916cd43dd8448eb211c80319c',
-        spanId: 'b7ad6b7169203331',
-        variableSetId: null,
-        variables: [],
-        requiredGates: null,
-        metadata: {},
-        runGroupId: null,
-        testSuiteId: null,
-        testSuiteRunId: null,
-        source: 'cli',
-        branch: null,
-        ...overrides,
-      };
     }
 
     async function endRun(scope: Scope, runId: number, state: RunState, verdict: boolean) {

@@ -3,9 +3,9 @@ import { createPostgresStore } from './postgres-store';
 import { describeRunGroupStore } from './run-group-store-contract';
 import {
   checkPostgresForTests,
+  TEST_DATABASE_URL as connectionString,
   createTestSchemaName,
   dropTestSchemas,
-  TEST_DATABASE_URL as connectionString,
 } from './testing/postgres-test-database';
 
 /**

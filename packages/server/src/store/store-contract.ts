@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewRun, NewSuiteRun, RunRecord, RunState, Scope, Store } from './store';
+import { newRun } from './testing/new-run';
 
 /** What the contract passes to the factory: the clock the store must stamp times with. */
 export interface OpenStoreOptions {
@@ -37,25 +38,6 @@ export function describeStore(name: string, openStore: (options: OpenStoreOption
       await store.upsertOrganization({ id: scope.organizationId, name: `Organization ${nextScope}` });
       await store.upsertEnvironment(scope, 'Main');
       return scope;
-    }
-
-    function newRun(overrides: Partial<NewRun> = {}): NewRun {
-      return {
-        testId: 'test-1',
-        testVersion: 1,
-        traceId: '0af7651916cd43dd8448eb211c80319c',
-        spanId: 'b7ad6b7169203331',
-        variableSetId: null,
-        variables: [],
-        requiredGates: null,
-        metadata: {},
-        runGroupId: null,
-        testSuiteId: null,
-        testSuiteRunId: null,
-        source: 'cli',
-        branch: null,
-        ...overrides,
-      };
     }
 
     function newSuiteRun(overrides: Partial<NewSuiteRun> = {}): NewSuiteRun {

@@ -1,12 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPgliteStore } from '../../store/pglite-store';
 import { createPostgresStore } from '../../store/postgres-store';
 import type { Store } from '../../store/store';
 import {
   checkPostgresForTests,
+  TEST_DATABASE_URL as connectionString,
   createTestSchemaName,
   dropTestSchemas,
-  TEST_DATABASE_URL as connectionString,
 } from '../../store/testing/postgres-test-database';
 
 /**
