@@ -556,17 +556,17 @@ spec:
       "exit 1
       --- stdout
       --- stderr
-      ✘ unknown resource "tset". Did you mean "test"? Resources: test, testsuite, variableset, pollingprofile, datastore, analyzer, config, demo, testrunner, monitor
+      ✘ unknown resource "tset". Did you mean "test"? Resources: test, testsuite, variableset, pollingprofile, datastore, analyzer, config, demo, testrunner, monitor, organization, environment, member, invite, token
 
       exit 1
       --- stdout
       --- stderr
-      ✘ unknown resource "pollingprofle". Did you mean "pollingprofile"? Resources: test, testsuite, variableset, pollingprofile, datastore, analyzer, config, demo, testrunner, monitor
+      ✘ unknown resource "pollingprofle". Did you mean "pollingprofile"? Resources: test, testsuite, variableset, pollingprofile, datastore, analyzer, config, demo, testrunner, monitor, organization, environment, member, invite, token
 
       exit 1
       --- stdout
       --- stderr
-      ✘ unknown resource "widgets". Resources: test, testsuite, variableset, pollingprofile, datastore, analyzer, config, demo, testrunner, monitor
+      ✘ unknown resource "widgets". Resources: test, testsuite, variableset, pollingprofile, datastore, analyzer, config, demo, testrunner, monitor, organization, environment, member, invite, token
 
       exit 3
       --- stdout
