@@ -147,16 +147,17 @@ describe.skipIf(!hasChromium)('a user journey through the dashboard', { timeout:
   });
 
   it('watches the run finish live, then shows the failed spec', async () => {
-    // Whether the page still sees the run in progress depends on the machine's speed; that it ends
-    // FINISHED without a reload, over the run's event stream, does not.
-    await watchRunFinish();
+    // Whether the page still sees the run in progress depends on the machine's speed (a run may end
+    // before the page is up); when it did, it followed the run over the run's event stream.
+    const states = await watchRunFinish();
+    const sawProgress = [...states].some((state) => state !== 'FINISHED');
     // The page followed the run over its event stream.
-    expect(streams.some((url) => url.includes(`runId=${firstRunId}`))).toBe(true);
+    if (sawProgress) expect(streams.some((url) => url.includes(`runId=${firstRunId}`))).toBe(true);
     await page.getByRole('tab', { name: /^Trace/ }).click();
     await page.waitForURL(runUrlPattern('trace'));
     const tree = page.getByRole('tree', { name: /spans/ });
     await eventually(() => page.getByRole('treeitem', { name: /^POST \/orders/ }).count()).toBeGreaterThan(0);
-    expect(Number(await tree.getAttribute('data-row-count'))).toBeGreaterThanOrEqual(3);
+    await eventually(async () => Number(await tree.getAttribute('data-row-count'))).toBeGreaterThanOrEqual(3);
 
     await page.getByRole('tab', { name: /^Test/ }).click();
     await page.waitForURL(runUrlPattern('test'));
