@@ -19,7 +19,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST_DIR = path.join(WEB_DIR, 'dist');
 const SPAN_COUNT = 100_000;
-/** Opening a 100k-span run downloads and decodes ~44 MB of OTLP/JSON: generous on a busy machine. */
+/** Opening a 100k-span run downloads and decodes ~17 MB of OTLP/protobuf: generous on a busy machine. */
 const BIG_PAGE_TIMEOUT_MS = 180_000;
 
 /** How long a page may take to show what a test waits for; a busy machine needs seconds. */

@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { decodeOtlpJson, encodeOtlpProtobuf } from '@tracecheck/core';
 import type { TestRunView } from '../src/api/api-types';
 import type { DashboardFixtures } from './dashboard-fixtures';
 
@@ -49,6 +50,8 @@ const LIVE_EVENT_INTERVAL_MS = 400;
 interface FakeState {
   readonly logged: Set<string>;
   readonly ended: Set<string>;
+  /** The OTLP/protobuf form of each fixture trace, encoded on first request. */
+  readonly protobuf: Map<string, Uint8Array>;
 }
 
 function keyOf(run: TestRunView): string {
@@ -179,7 +182,16 @@ function answerApi(
   } else if (extra === 'trace') {
     const trace = stored ? fixtures.traces.get(key) : undefined;
     if (trace === undefined) notFound(response, `run ${runId} has no trace yet`);
-    else sendJson(response, 200, trace);
+    else if (/application\/(x-)?protobuf/.test(request.headers.accept ?? '')) {
+      // As the real server: OTLP/protobuf when asked for (the dashboard does), else OTLP/JSON.
+      let bytes = state.protobuf.get(key);
+      if (bytes === undefined) {
+        bytes = encodeOtlpProtobuf(decodeOtlpJson(trace));
+        state.protobuf.set(key, bytes);
+      }
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      response.end(bytes);
+    } else sendJson(response, 200, trace);
   } else notFound(response, `the fake API has no route ${url.pathname}`);
 }
 
@@ -202,7 +214,7 @@ async function answerAsset(distDir: string, response: ServerResponse, url: URL):
  */
 export async function serveDashboard(distDir: string, fixtures: DashboardFixtures): Promise<DashboardServer> {
   const requests: string[] = [];
-  const state: FakeState = { logged: new Set(), ended: new Set() };
+  const state: FakeState = { logged: new Set(), ended: new Set(), protobuf: new Map() };
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith('/api/')) {

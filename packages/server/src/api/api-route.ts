@@ -14,6 +14,12 @@ export type RouteResult =
       readonly headers?: Readonly<Record<string, string>>;
     }
   | { readonly kind: 'text'; readonly status: number; readonly body: string; readonly contentType: string }
+  | {
+      readonly kind: 'bytes';
+      readonly status: number;
+      readonly body: Uint8Array;
+      readonly contentType: string;
+    }
   | { readonly kind: 'empty'; readonly status: number }
   /** The handler wrote the raw response itself (Server-Sent Events). */
   | { readonly kind: 'hijacked' };

@@ -304,7 +304,7 @@ class StoreRunService implements RunService {
 }
 
 /** F1 of SPEC §12.0 as OTLP span records of trace `traceId`. */
-function fixtureRecords(traceId: TraceId): SpanRecord[] {
+export function fixtureRecords(traceId: TraceId): SpanRecord[] {
   const resource = { attributes: [], droppedAttributesCount: 0, schemaUrl: '' };
   return F1_ROWS.map((row) => {
     const input = fixtureSpanInput(row);

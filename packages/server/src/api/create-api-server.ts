@@ -116,6 +116,11 @@ function registerRoute(app: FastifyInstance, route: ApiRoute, access?: AccessCon
               .send(result.body);
           case 'text':
             return reply.status(result.status).type(result.contentType).send(result.body);
+          case 'bytes':
+            return reply
+              .status(result.status)
+              .type(result.contentType)
+              .send(Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength));
           case 'empty':
             return reply.status(result.status).send();
           case 'hijacked':

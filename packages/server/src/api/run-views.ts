@@ -222,6 +222,25 @@ export async function readRunTrace(store: Store, scope: Scope, run: RunRecord): 
 }
 
 /** The span records of a run: its stored trace, or the chunks buffered while it collects. */
+/**
+ * The spans of a run as OTLP/protobuf `ExportTraceServiceRequest` bytes: the stored trace, or the
+ * chunks received so far joined together (serialised messages of one type concatenate into one whose
+ * repeated fields hold them all). Empty when no span has arrived. Nothing is decoded.
+ */
+export async function readRunOtlpProtobuf(store: Store, scope: Scope, run: RunRecord): Promise<Uint8Array> {
+  const stored = await store.readRunTrace(scope, run.id);
+  if (stored !== undefined) return stored;
+  const chunks = await store.readRunSpans(scope, run.id);
+  if (chunks.length === 1) return chunks[0]!;
+  const joined = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return joined;
+}
+
 export async function readRunRecords(store: Store, scope: Scope, run: RunRecord): Promise<SpanRecord[]> {
   const stored = await store.readRunTrace(scope, run.id);
   const chunks = stored === undefined ? await store.readRunSpans(scope, run.id) : [stored];

@@ -1,4 +1,10 @@
-import { SECRET_MASK } from '@tracecheck/core';
+import {
+  decodeOtlpJson,
+  decodeOtlpProtobuf,
+  encodeOtlpProtobuf,
+  SECRET_MASK,
+  type TraceId,
+} from '@tracecheck/core';
 import { F1_ROWS } from '@tracecheck/core/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +18,7 @@ import {
   TestRunSummarySchema,
   TestSuiteRunSchema,
 } from './api-schemas';
-import { type ApiHarness, createApiHarness, SCOPE } from './api-test-harness';
+import { type ApiHarness, createApiHarness, fixtureRecords, SCOPE } from './api-test-harness';
 
 const YAML = { 'content-type': 'text/yaml' };
 
@@ -273,6 +279,40 @@ describe('reading runs', () => {
     expect(expectError(response, 500, 'INTERNAL').detail).toContain(
       `the stored trace of run ${run.id} cannot be read`,
     );
+  });
+
+  it('answers the spans as OTLP/JSON, or as OTLP/protobuf when asked, while collecting and once stored', async () => {
+    const run = await startRun('j01');
+    const url = `/api/tests/j01/run/${run.id}/trace`;
+    const protobuf = { accept: 'application/x-protobuf' };
+    expectError(await h.app.inject({ method: 'GET', url }), 404, 'TRACE_NOT_FOUND');
+    expectError(await h.app.inject({ method: 'GET', url, headers: protobuf }), 404, 'TRACE_NOT_FOUND');
+
+    // Two chunks received so far: the protobuf answer joins them without decoding.
+    const records = fixtureRecords(String(run.traceId) as TraceId);
+    const half = Math.floor(records.length / 2);
+    await h.store.appendRunSpans(SCOPE, Number(run.id), [
+      encodeOtlpProtobuf(records.slice(0, half)),
+      encodeOtlpProtobuf(records.slice(half)),
+    ]);
+    const ids = records.map((record) => record.spanId);
+    const collecting = await h.app.inject({ method: 'GET', url, headers: protobuf });
+    expect(collecting.statusCode).toBe(200);
+    expect(collecting.headers['content-type']).toBe('application/x-protobuf');
+    expect(decodeOtlpProtobuf(collecting.rawPayload).map((record) => record.spanId)).toEqual(ids);
+    const json = await h.app.inject({ method: 'GET', url });
+    expect(json.headers['content-type']).toContain('application/json');
+    expect(decodeOtlpJson(json.body).map((record) => record.spanId)).toEqual(ids);
+
+    // The stored trace is answered byte for byte.
+    const stored = encodeOtlpProtobuf(records);
+    await h.store.saveRunTrace(SCOPE, Number(run.id), stored);
+    const final = await h.app.inject({
+      method: 'GET',
+      url,
+      headers: { accept: 'application/protobuf, application/json;q=0.5' },
+    });
+    expect(new Uint8Array(final.rawPayload)).toEqual(stored);
   });
 
   it('lists the run event log', async () => {

@@ -22,6 +22,7 @@ import { loadRun } from './load-run';
 import { toRunListQuery } from './run-filters';
 import { renderMissingVariables, toRunInformation } from './run-information';
 import {
+  readRunOtlpProtobuf,
   readRunRecords,
   readRunTraceView,
   toRunEventView,
@@ -71,6 +72,14 @@ function noResultsError(run: RunRecord): TracecheckError {
 }
 
 /** Runs of tests: start, list, read, delete, rerun, stop, skip trace collection, dry run, JUnit, events. */
+/** The media type of OTLP/protobuf bodies (OTLP/HTTP). */
+const OTLP_PROTOBUF_TYPE = 'application/x-protobuf';
+
+/** True when the client asks for OTLP/protobuf (`application/x-protobuf`, or `application/protobuf`). */
+function acceptsOtlpProtobuf(accept: string | undefined): boolean {
+  return accept !== undefined && /\bapplication\/(x-)?protobuf\b/i.test(accept);
+}
+
 export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
   const { store, runs, resolveScope, now } = deps;
   const runPath = '/api/tests/:id/run/:runId';
@@ -178,20 +187,34 @@ export function createTestRunRoutes(deps: TestRunRoutesDeps): ApiRoute[] {
       url: `${runPath}/trace`,
       operationId: 'getTestRunTrace',
       permission: 'env.resources.read',
-      summary: 'The spans of a run (stored trace, or what arrived so far) as OTLP/JSON',
+      summary: 'The spans of a run (stored trace, or what arrived so far) as OTLP/JSON or OTLP/protobuf',
+      description:
+        'OTLP/JSON by default; `Accept: application/x-protobuf` answers the OTLP/protobuf ' +
+        '`ExportTraceServiceRequest` bytes as stored, which are about 2.5 times smaller and much faster to decode.',
       tags: TAGS,
       params: RunIdParamsSchema,
-      responses: { 200: answered, 404: RUN_NOT_FOUND },
+      responses: {
+        200: {
+          description: 'The spans as an OTLP export request',
+          textTypes: ['application/json', OTLP_PROTOBUF_TYPE],
+        },
+        404: RUN_NOT_FOUND,
+      },
       async handle({ params, request }) {
         const scope = await resolveScope(request);
         const run = await loadRun(store, scope, params.id, params.runId);
-        const records = await readRunRecords(store, scope, run);
-        if (records.length === 0) {
-          throw new TracecheckError(
+        const noSpanYet = () =>
+          new TracecheckError(
             'TRACE_NOT_FOUND',
             `run ${run.id} has no span yet: the trace shows up here as soon as the agent receives its first span`,
           );
+        if (acceptsOtlpProtobuf(request.headers.accept)) {
+          const bytes = await readRunOtlpProtobuf(store, scope, run);
+          if (bytes.byteLength === 0) throw noSpanYet();
+          return { kind: 'bytes', status: 200, contentType: OTLP_PROTOBUF_TYPE, body: bytes };
         }
+        const records = await readRunRecords(store, scope, run);
+        if (records.length === 0) throw noSpanYet();
         return {
           kind: 'text',
           status: 200,

@@ -30,8 +30,8 @@ function answer(request: IncomingMessage): {
       headers: { 'x-total-count': '12' },
     };
   }
-  if (url === '/api/tests/order-api/run/9/trace')
-    return { status: 200, type: 'application/json', body: '{"resourceSpans":[]}' };
+  if (url === '/api/tests/order-api/run/9/trace' && request.headers.accept === 'application/x-protobuf')
+    return { status: 200, type: 'application/x-protobuf', body: '\n\u0000' };
   if (url === '/api/tests/order-api/run/10/trace') {
     return {
       status: 404,
@@ -116,9 +116,9 @@ describe('createApiClient', () => {
     expect(seen.at(-1)?.url).toBe('/api/runs?take=5&testId=a+b&state=FINISHED%2CSTOPPED');
   });
 
-  it('returns the trace as text, and null while the run has none', async () => {
+  it('asks for the trace as OTLP/protobuf and returns its bytes, and null while the run has none', async () => {
     const api = createApiClient({ baseUrl });
-    expect(await api.getRunTrace('order-api', '9')).toBe('{"resourceSpans":[]}');
+    expect(await api.getRunTrace('order-api', '9')).toEqual(Uint8Array.from([0x0a, 0x00]));
     expect(await api.getRunTrace('order-api', '10')).toBeNull();
   });
 

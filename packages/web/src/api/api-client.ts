@@ -77,10 +77,10 @@ export interface ApiClient {
   getRun(testId: string, runId: string): Promise<TestRunView>;
   getRunEvents(testId: string, runId: string): Promise<readonly RunEventView[]>;
   /**
-   * The run's trace as OTLP/JSON text, or `null` while the run has none. Text, not a parsed value:
-   * `decodeOtlpJson` keeps unquoted int64 values beyond 2^53 exact only when it parses the text itself.
+   * The run's trace as OTLP/protobuf bytes (`decodeOtlpProtobuf`), or `null` while the run has none.
+   * Protobuf, not OTLP/JSON: a 100k-span trace is 2.5 times smaller and decodes several times faster.
    */
-  getRunTrace(testId: string, runId: string): Promise<string | null>;
+  getRunTrace(testId: string, runId: string): Promise<Uint8Array | null>;
   /** Starts a run; `variables` are ad-hoc variables above the variable set. */
   runTest(testId: string, variables?: Readonly<Record<string, string>>): Promise<TestRunView>;
   /** Evaluates specs on a run's stored trace without saving anything. */
@@ -308,8 +308,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     getRunEvents: (testId, runId) => json('GET', `${runPath(testId, runId)}/events`),
     async getRunTrace(testId, runId) {
       try {
-        const response = await send('GET', `${runPath(testId, runId)}/trace`, 'application/json');
-        return await response.text();
+        const response = await send('GET', `${runPath(testId, runId)}/trace`, 'application/x-protobuf');
+        return new Uint8Array(await response.arrayBuffer());
       } catch (error) {
         // The run exists (its page read it first), so a 404 here means no span has arrived yet.
         if (error instanceof ApiError && error.status === 404) return null;

@@ -119,7 +119,7 @@ export interface RequiredGatesResultView {
   readonly passed: boolean;
 }
 
-/** A test run (SPEC §10) without its trace; the dashboard reads the trace as OTLP/JSON. */
+/** A test run (SPEC §10) without its trace; the dashboard reads the trace as OTLP/protobuf. */
 export interface TestRunView {
   readonly id: string;
   readonly testId: string;

@@ -2,7 +2,7 @@
  * The Compare tab: this run's trace against another run of the same test (by default the last
  * passing one): spans added, missing, and slower or faster beyond the thresholds.
  */
-import { decodeOtlpJson, type Trace } from '@tracecheck/core';
+import { decodeOtlpProtobuf, type Trace } from '@tracecheck/core';
 import { useEffect, useMemo, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { TestRunView } from '../api/api-types';
@@ -69,9 +69,10 @@ export function CompareTab({ run, trace, onSelectSpan }: CompareTabProps) {
     let current = true;
     setBaseline({ status: 'loading' });
     api.getRunTrace(run.testId, baselineId).then(
-      (text) => {
+      (bytes) => {
         if (!current) return;
-        const assembled = text === null ? null : assembleRunTrace(baselineTraceId, decodeOtlpJson(text));
+        const assembled =
+          bytes === null ? null : assembleRunTrace(baselineTraceId, decodeOtlpProtobuf(bytes));
         setBaseline(
           assembled === null
             ? { status: 'none', message: `run #${baselineId} has no trace to compare with` }

@@ -2,7 +2,7 @@
  * Everything a run page shows, kept current while the run goes on: the run (its state from the live
  * stream), the test, the event log, and the trace, rebuilt as spans arrive.
  */
-import { decodeOtlpJson, isFinalState, type SpanRecord, type Trace } from '@tracecheck/core';
+import { decodeOtlpProtobuf, isFinalState, type SpanRecord, type Trace } from '@tracecheck/core';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../api/api-client';
 import { useApi } from '../api/api-context';
@@ -86,27 +86,27 @@ export function useRunData(testId: string, runId: string): RunDataState & { read
 
     /** Decodes the trace read by `request` (started by the caller, so it can run beside other reads). */
     const loadTrace = async (run: TestRunView, final: boolean, request = api.getRunTrace(testId, runId)) => {
-      let text: string | null;
+      let bytes: Uint8Array | null;
       try {
-        text = await request;
+        bytes = await request;
       } catch (error) {
         // The run is still worth showing without its trace: the trace area says what went wrong.
         if (!cancelled) setTrace({ status: 'error', message: toApiError(error).detail });
         return;
       }
       if (cancelled) return;
-      if (text === null) {
+      if (bytes === null) {
         if (records.length === 0) setTrace({ status: 'none' });
         return;
       }
-      setTrace({ status: 'decoding', bytes: text.length });
+      setTrace({ status: 'decoding', bytes: bytes.byteLength });
       await nextFrame();
       if (cancelled) return;
       try {
         const startedMs = performance.now();
-        const decoded = decodeOtlpJson(text);
+        const decoded = decodeOtlpProtobuf(bytes);
         // User Timing entries: the cost of big traces shows in the browser's performance panel.
-        performance.measure('tracecheck:decode-otlp-json', { start: startedMs });
+        performance.measure('tracecheck:decode-otlp', { start: startedMs });
         // Live spans that arrived during the read are kept; a span read twice keeps its last version.
         records = final ? decoded : decoded.concat(records);
         const assembledMs = performance.now();

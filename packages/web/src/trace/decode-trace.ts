@@ -1,5 +1,5 @@
 /**
- * Traces in the browser: the run's OTLP/JSON decoded and assembled by `@tracecheck/core`, exactly as
+ * Traces in the browser: the run's OTLP (protobuf) decoded and assembled by `@tracecheck/core`, exactly as
  * the server does it, so the dashboard and the verdict see the same tree.
  */
 import {

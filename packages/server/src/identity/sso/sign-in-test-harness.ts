@@ -248,6 +248,11 @@ function registerRoutes(app: FastifyInstance, routes: readonly ApiRoute[]): void
               .send(result.body);
           case 'text':
             return reply.status(result.status).type(result.contentType).send(result.body);
+          case 'bytes':
+            return reply
+              .status(result.status)
+              .type(result.contentType)
+              .send(Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength));
           case 'empty':
             return reply.status(result.status).send();
           case 'hijacked':
