@@ -2,9 +2,14 @@
  * Benchmark: the run page with traces of 10,000 and 100,000 spans, in Debian's Chromium, against a
  * baseline of 1,000 spans measured in the same run. Prints how long the page takes to show its first
  * rows (from navigation, and from the moment the trace's data arrived, with the decode and assembly
- * steps it spends on), the frame times of a scroll from the first row to the last, a selector search,
- * and the graph layout, with the targets beside them (10k: first render ≤ 300 ms, frames ≤ 16 ms;
- * 100k: first render ≤ 1.5 s). Figures only: nothing here passes or fails on time.
+ * steps it spends on), the frames of a scroll from the first row to the last, a selector search, and
+ * the graph layout, with the targets beside them (10k: first render ≤ 300 ms, frames ≤ 16 ms; 100k:
+ * first render ≤ 1.5 s). Figures only: nothing here passes or fails on time.
+ *
+ * A frame's time is the work the page's main thread does in it, read from Chromium's own trace of the
+ * scroll: every task between two animation frames (scroll event, script, style, layout, paint). The
+ * gap between two animation frames is printed too, but it cannot go below the display's 16.7 ms
+ * refresh interval, so it shows dropped frames rather than cost.
  *
  * Run: node --import tsx packages/web/bench/dashboard-trace.ts
  */
@@ -13,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { createDashboardFixtures, ORDER_RUN_ID, ORDER_TEST_ID } from '../test/dashboard-fixtures';
 import { serveDashboard } from '../test/serve-dashboard';
 
@@ -29,10 +34,14 @@ interface Figures {
   readonly firstRenderMs: number;
   readonly decodeMs: number;
   readonly assembleMs: number;
-  /** Frame times of a scroll from the first row to the last, one step per frame. */
+  /** Main-thread work per frame of a scroll from the first row to the last, one step per frame. */
   readonly frameMedianMs: number;
   readonly frameP95Ms: number;
   readonly frameMaxMs: number;
+  /** Gaps between animation frames during that scroll, and how many exceeded 1.5 refresh intervals. */
+  readonly intervalMedianMs: number;
+  readonly intervalMaxMs: number;
+  readonly droppedFrames: number;
   /** Rows in the DOM at the end of the scroll (only the visible ones should be). */
   readonly rowsInDom: number;
   /** Typing a selector to the match count shown. */
@@ -47,11 +56,61 @@ function percentile(values: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? 0;
 }
 
+interface TraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly pid: number;
+  readonly tid: number;
+  readonly ts: number;
+  readonly dur?: number;
+  readonly args?: { readonly name?: string };
+}
+
+/**
+ * The time the renderer's main thread was busy in each frame of the scroll, from a Chromium trace: the
+ * frames are the intervals between the page's `tracecheck:frame` marks (one per animation frame), and
+ * a task crossing a frame boundary counts in each frame for its part.
+ */
+function frameWorkOf(events: readonly TraceEvent[]): number[] {
+  const main = new Set(
+    events
+      .filter((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain')
+      .map((event) => `${event.pid}:${event.tid}`),
+  );
+  const onMain = events.filter((event) => main.has(`${event.pid}:${event.tid}`));
+  // Tasks may nest (a task run inside another): keep the outermost, as disjoint [start, end) spans.
+  const tasks: { start: number; end: number }[] = [];
+  const sorted = onMain
+    .filter((event) => event.ph === 'X' && event.name === 'RunTask')
+    .sort((a, b) => a.ts - b.ts);
+  for (const task of sorted) {
+    const end = task.ts + (task.dur ?? 0);
+    const previous = tasks.at(-1);
+    if (previous !== undefined && task.ts < previous.end) previous.end = Math.max(previous.end, end);
+    else tasks.push({ start: task.ts, end });
+  }
+  const marks = [
+    ...new Set(onMain.filter((event) => event.name === 'tracecheck:frame').map((event) => event.ts)),
+  ].sort((a, b) => a - b);
+  const frames: number[] = [];
+  for (let i = 1; i < marks.length; i++) {
+    const from = marks[i - 1]!;
+    const to = marks[i]!;
+    let busyUs = 0;
+    for (const task of tasks) {
+      const overlap = Math.min(to, task.end) - Math.max(from, task.start);
+      if (overlap > 0) busyUs += overlap;
+    }
+    frames.push(busyUs / 1000);
+  }
+  return frames;
+}
+
 async function measureOf(page: Page, name: string): Promise<number> {
   return page.evaluate((entry) => performance.getEntriesByName(entry).at(-1)?.duration ?? Number.NaN, name);
 }
 
-async function measure(page: Page, baseUrl: string, spans: number): Promise<Figures> {
+async function measure(browser: Browser, page: Page, baseUrl: string, spans: number): Promise<Figures> {
   // Notes, in page time, when the first timeline row enters the DOM.
   await page.addInitScript(() => {
     const observer = new MutationObserver(() => {
@@ -74,20 +133,36 @@ async function measure(page: Page, baseUrl: string, spans: number): Promise<Figu
     return trace === undefined || firstRowAt === undefined ? Number.NaN : firstRowAt - trace.responseEnd;
   });
 
-  const frames = await page.evaluate(async (steps) => {
+  await browser.startTracing(page, {
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+  });
+  const intervals = await page.evaluate(async (steps) => {
     const tree = document.querySelector<HTMLElement>('[role=tree]');
     if (tree === null) throw new Error('no timeline on the page');
+    const scrollRange = tree.scrollHeight - tree.clientHeight;
     const times: number[] = [];
-    let last = performance.now();
-    for (let step = 1; step <= steps; step++) {
-      tree.scrollTop = ((tree.scrollHeight - tree.clientHeight) * step) / steps;
-      await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-      const now = performance.now();
-      times.push(now - last);
+    // Each frame marks its start; step 0 only starts the first frame, and one frame more after the
+    // last step renders the rows of that step. (No named helper: tsx would wrap it in `__name`.)
+    let last = 0;
+    for (let step = 0; step <= steps + 1; step++) {
+      if (step >= 1 && step <= steps) tree.scrollTop = (scrollRange * step) / steps;
+      // performance.now(), not the callback's argument: that is the frame's planned start, which
+      // hides a frame that started late.
+      const now = await new Promise<number>((resolve) =>
+        requestAnimationFrame(() => {
+          performance.mark('tracecheck:frame');
+          resolve(performance.now());
+        }),
+      );
+      if (step >= 1 && step <= steps) times.push(now - last);
       last = now;
     }
     return times;
   }, SCROLL_STEPS);
+  const traced = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+  const frames = frameWorkOf(traced.traceEvents);
+  if (frames.length < SCROLL_STEPS) throw new Error(`the trace shows ${frames.length} frames of the scroll`);
+  const refreshMs = percentile(intervals, 0.5);
   const rowsInDom = await page.getByRole('treeitem').count();
 
   const search = page.getByRole('searchbox', { name: 'Search spans by text or selector' });
@@ -107,11 +182,14 @@ async function measure(page: Page, baseUrl: string, spans: number): Promise<Figu
     spans,
     openMs,
     firstRenderMs,
-    decodeMs: await measureOf(page, 'tracecheck:decode-otlp-json'),
+    decodeMs: await measureOf(page, 'tracecheck:decode-otlp'),
     assembleMs: await measureOf(page, 'tracecheck:assemble-trace'),
     frameMedianMs: percentile(frames, 0.5),
     frameP95Ms: percentile(frames, 0.95),
     frameMaxMs: Math.max(...frames),
+    intervalMedianMs: refreshMs,
+    intervalMaxMs: Math.max(...intervals),
+    droppedFrames: intervals.filter((interval) => interval > refreshMs * 1.5).length,
     rowsInDom,
     searchMs,
     graphLayoutMs: await measureOf(page, 'tracecheck:graph-layout'),
@@ -148,7 +226,7 @@ try {
     const server = await serveDashboard(path.join(WEB_DIR, 'dist'), fixtures);
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     try {
-      results.push(await measure(page, server.url, fixtures.spanCount));
+      results.push(await measure(browser, page, server.url, fixtures.spanCount));
     } finally {
       await page.close();
       await server.close();
@@ -162,19 +240,22 @@ const ms = (value: number) => (Number.isNaN(value) ? '—' : `${value.toFixed(va
 const rows: readonly [string, (figures: Figures) => number, (value: number) => string][] = [
   ['open → first rows', (f) => f.openMs, ms],
   ['data → first render', (f) => f.firstRenderMs, ms],
-  ['  decode OTLP/JSON', (f) => f.decodeMs, ms],
+  ['  decode OTLP/protobuf', (f) => f.decodeMs, ms],
   ['  assemble trace', (f) => f.assembleMs, ms],
-  ['scroll frame, median', (f) => f.frameMedianMs, ms],
-  ['scroll frame, p95', (f) => f.frameP95Ms, ms],
-  ['scroll frame, max', (f) => f.frameMaxMs, ms],
+  ['scroll frame work, median', (f) => f.frameMedianMs, ms],
+  ['scroll frame work, p95', (f) => f.frameP95Ms, ms],
+  ['scroll frame work, max', (f) => f.frameMaxMs, ms],
+  ['frame interval, median', (f) => f.intervalMedianMs, ms],
+  ['frame interval, max', (f) => f.intervalMaxMs, ms],
+  [`dropped frames of ${SCROLL_STEPS}`, (f) => f.droppedFrames, String],
   ['rows in the DOM', (f) => f.rowsInDom, String],
   ['selector search', (f) => f.searchMs, ms],
   ['graph layout (worker)', (f) => f.graphLayoutMs, ms],
   ['graph nodes', (f) => f.graphNodes, String],
 ];
-console.log(`${'run page'.padEnd(24)}${results.map((f) => `${f.spans} spans`.padStart(16)).join('')}`);
+console.log(`${'run page'.padEnd(28)}${results.map((f) => `${f.spans} spans`.padStart(16)).join('')}`);
 for (const [label, read, format] of rows) {
-  console.log(`${label.padEnd(24)}${results.map((f) => format(read(f)).padStart(16)).join('')}`);
+  console.log(`${label.padEnd(28)}${results.map((f) => format(read(f)).padStart(16)).join('')}`);
 }
 const [, ten, hundred] = results as [Figures, Figures, Figures];
 const verdict = (value: number, target: number) => (value <= target ? 'within' : 'OVER');
@@ -183,11 +264,11 @@ console.log(
   `  10k spans: first render after the data ${ms(ten.firstRenderMs)} (target ≤ 300 ms, ${verdict(ten.firstRenderMs, 300)})`,
 );
 console.log(
-  `  10k spans: worst scroll frame ${ms(ten.frameMaxMs)} (target ≤ 16 ms, ${verdict(ten.frameMaxMs, 16)})`,
+  `  10k spans: worst scroll frame (main-thread work) ${ms(ten.frameMaxMs)} (target ≤ 16 ms, ${verdict(ten.frameMaxMs, 16)})`,
 );
 console.log(
   `  100k spans: first render after the data ${ms(hundred.firstRenderMs)} (target ≤ 1.5 s, ${verdict(hundred.firstRenderMs, 1500)})`,
 );
 console.log(
-  `  100k spans: worst scroll frame ${ms(hundred.frameMaxMs)} (target ≤ 16 ms, ${verdict(hundred.frameMaxMs, 16)})`,
+  `  100k spans: worst scroll frame (main-thread work) ${ms(hundred.frameMaxMs)} (target ≤ 16 ms, ${verdict(hundred.frameMaxMs, 16)})`,
 );
