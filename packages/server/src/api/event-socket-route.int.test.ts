@@ -1,20 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentHub } from '../agent-link/agent-hub';
-import { createMemoryLinkRelay } from '../agent-link/link-relay';
-import type { EventBus } from '../events/event-bus';
-import { createNatsEventBus } from '../events/nats-event-bus';
-import { createPipelineContext } from '../pipeline/create-pipeline-workers';
-import { createRunService } from '../pipeline/create-run-service';
 import { moveRun } from '../pipeline/move-run';
-import type { PipelineContext } from '../pipeline/pipeline-context';
-import { createMemoryQueue } from '../queue/memory-queue';
-import { checkNatsForTests, createTestSuffix, TEST_NATS_URL } from '../queue/testing/nats-for-tests';
-import { createPgliteStore } from '../store/pglite-store';
-import type { Scope, Store } from '../store/store';
-import { createApiServer, createHeaderScopeResolver } from './create-api-server';
-import { registerEventSocketRoute } from './event-socket-route';
+import { checkNatsForTests } from '../queue/testing/nats-for-tests';
+import type { Scope } from '../store/store';
+import { type ApiReplicas, createApiReplicas, ORDERS_TEST } from './testing/api-replicas';
 import { type EventSocketClient, openEventSocket } from './testing/event-socket-client';
 
 /**
@@ -24,87 +12,28 @@ import { type EventSocketClient, openEventSocket } from './testing/event-socket-
  * TRACECHECK_REQUIRE_SERVICES=1.
  */
 const natsReachable = await checkNatsForTests('live-event WebSocket across replicas');
-const logger = pino({ level: 'silent' });
 const SCOPE: Scope = { organizationId: 'acme', environmentId: 'prod' };
 
-interface Replica {
-  readonly app: FastifyInstance;
-  readonly bus: EventBus;
-  readonly context: PipelineContext;
-  readonly wsBase: string;
-}
-
 describe.skipIf(!natsReachable)('GET /api/events/ws across two api replicas on NATS', () => {
-  const subjectPrefix = `tc-test.${createTestSuffix()}.events`;
-  const stopping = new AbortController();
-  let store: Store;
-  const replicas: Replica[] = [];
+  let replicas: ApiReplicas;
   const clients: EventSocketClient[] = [];
 
-  async function startReplica(name: string): Promise<Replica> {
-    const bus = await createNatsEventBus({
-      servers: TEST_NATS_URL,
-      subjectPrefix,
-      logger,
-      connectionName: name,
-    });
-    const queue = createMemoryQueue({ logger, maxDeliveries: 3, backoffMs: [100], ackTimeoutMs: 30_000 });
-    const agents = createAgentHub({
-      store,
-      bus,
-      relay: createMemoryLinkRelay(),
-      logger,
-      serverVersion: 'test',
-    });
-    const context = createPipelineContext({ store, queue, bus, agents, logger }, stopping.signal);
-    const resolveScope = createHeaderScopeResolver(SCOPE);
-    const app = createApiServer({
-      store,
-      bus,
-      runs: createRunService(context),
-      logger,
-      resolveScope,
-      version: 'test',
-      ready: () => true,
-    });
-    await registerEventSocketRoute(app, { store, bus, resolveScope });
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    const replica = { app, bus, context, wsBase: url.replace(/^http/, 'ws') };
-    replicas.push(replica);
-    return replica;
-  }
-
   beforeAll(async () => {
-    store = await createPgliteStore();
-    await store.upsertOrganization({ id: SCOPE.organizationId, name: 'Acme' });
-    await store.upsertEnvironment(SCOPE, 'Prod');
+    replicas = await createApiReplicas(SCOPE);
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));
-    stopping.abort();
-    for (const replica of replicas) {
-      await replica.app.close();
-      await replica.bus.close();
-    }
-    await store?.close();
+    await replicas?.close();
   });
 
   it('delivers to a socket on replica 1 the run and group events replica 2 publishes', async () => {
-    const first = await startReplica('api-1');
-    const second = await startReplica('api-2');
+    const first = await replicas.start('api-1');
+    const second = await replicas.start('api-2');
     const applied = await second.app.inject({
       method: 'PUT',
       url: '/api/tests',
-      payload: {
-        type: 'Test',
-        spec: {
-          id: 'orders',
-          name: 'Orders',
-          trigger: { type: 'http', httpRequest: { method: 'GET', url: 'http://shop.local/orders' } },
-          specs: [{ selector: 'span[name="GET /orders"]', assertions: ['attr:http.status_code = 200'] }],
-        },
-      },
+      payload: ORDERS_TEST,
     });
     expect(applied.statusCode).toBeLessThan(300);
     const created = await first.app.inject({

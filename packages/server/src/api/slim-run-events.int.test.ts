@@ -1,22 +1,11 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentHub } from '../agent-link/agent-hub';
-import { createMemoryLinkRelay } from '../agent-link/link-relay';
-import type { EventBus, LiveEvent } from '../events/event-bus';
-import { createNatsEventBus } from '../events/nats-event-bus';
-import { createPipelineContext } from '../pipeline/create-pipeline-workers';
-import { createRunService } from '../pipeline/create-run-service';
+import type { LiveEvent } from '../events/event-bus';
 import { moveRun } from '../pipeline/move-run';
-import type { PipelineContext } from '../pipeline/pipeline-context';
-import { createMemoryQueue } from '../queue/memory-queue';
-import { checkNatsForTests, createTestSuffix, TEST_NATS_URL } from '../queue/testing/nats-for-tests';
-import { createPgliteStore } from '../store/pglite-store';
-import type { Scope, Store } from '../store/store';
+import { checkNatsForTests, TEST_NATS_URL } from '../queue/testing/nats-for-tests';
+import type { Scope } from '../store/store';
 import { LiveEventSchema, TestRunSchema } from './api-schemas';
-import { createApiServer, createHeaderScopeResolver } from './create-api-server';
-import { registerEventSocketRoute } from './event-socket-route';
+import { type ApiReplicas, createApiReplicas, ORDERS_TEST } from './testing/api-replicas';
 import { type EventSocketClient, openEventSocket } from './testing/event-socket-client';
 
 /**
@@ -26,7 +15,6 @@ import { type EventSocketClient, openEventSocket } from './testing/event-socket-
  * nats://127.0.0.1:4222); skipped loudly without one, unless TRACECHECK_REQUIRE_SERVICES=1.
  */
 const natsReachable = await checkNatsForTests('slim run events across replicas');
-const logger = pino({ level: 'silent' });
 const SCOPE: Scope = { organizationId: 'acme', environmentId: 'prod' };
 const SPAN_RESULTS = 20_000;
 const MAX_BUS_MESSAGE_BYTES = 8 * 1024;
@@ -72,87 +60,29 @@ function readServerSentEvents(body: ReadableStream<Uint8Array>) {
   };
 }
 
-interface Replica {
-  readonly app: FastifyInstance;
-  readonly bus: EventBus;
-  readonly context: PipelineContext;
-  readonly url: string;
-}
-
 describe.skipIf(!natsReachable)('slim run events on NATS, whole runs for the clients', () => {
-  const subjectPrefix = `tc-test.${createTestSuffix()}.events`;
-  const stopping = new AbortController();
-  let store: Store;
+  let replicas: ApiReplicas;
   let raw: NatsConnection;
-  const replicas: Replica[] = [];
   const clients: EventSocketClient[] = [];
 
-  async function startReplica(name: string): Promise<Replica> {
-    const bus = await createNatsEventBus({
-      servers: TEST_NATS_URL,
-      subjectPrefix,
-      logger,
-      connectionName: name,
-    });
-    const queue = createMemoryQueue({ logger, maxDeliveries: 3, backoffMs: [100], ackTimeoutMs: 30_000 });
-    const agents = createAgentHub({
-      store,
-      bus,
-      relay: createMemoryLinkRelay(),
-      logger,
-      serverVersion: 'test',
-    });
-    const context = createPipelineContext({ store, queue, bus, agents, logger }, stopping.signal);
-    const resolveScope = createHeaderScopeResolver(SCOPE);
-    const app = createApiServer({
-      store,
-      bus,
-      runs: createRunService(context),
-      logger,
-      resolveScope,
-      version: 'test',
-      ready: () => true,
-    });
-    await registerEventSocketRoute(app, { store, bus, resolveScope });
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    const replica = { app, bus, context, url };
-    replicas.push(replica);
-    return replica;
-  }
-
   beforeAll(async () => {
-    store = await createPgliteStore();
-    await store.upsertOrganization({ id: SCOPE.organizationId, name: 'Acme' });
-    await store.upsertEnvironment(SCOPE, 'Prod');
+    replicas = await createApiReplicas(SCOPE);
     raw = await connect({ servers: TEST_NATS_URL });
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));
-    stopping.abort();
-    for (const replica of replicas) {
-      await replica.app.close();
-      await replica.bus.close();
-    }
     await raw?.close();
-    await store?.close();
+    await replicas?.close();
   });
 
   it('publishes a 20 000-span run slim; SSE and WebSocket clients on another replica get it whole', async () => {
-    const first = await startReplica('api-1');
-    const second = await startReplica('api-2');
+    const first = await replicas.start('api-1');
+    const second = await replicas.start('api-2');
     const applied = await second.app.inject({
       method: 'PUT',
       url: '/api/tests',
-      payload: {
-        type: 'Test',
-        spec: {
-          id: 'orders',
-          name: 'Orders',
-          trigger: { type: 'http', httpRequest: { method: 'GET', url: 'http://shop.local/orders' } },
-          specs: [{ selector: 'span[name="GET /orders"]', assertions: ['attr:http.status_code = 200'] }],
-        },
-      },
+      payload: ORDERS_TEST,
     });
     expect(applied.statusCode).toBeLessThan(300);
     const started = await second.app.inject({ method: 'POST', url: '/api/tests/orders/run' });
@@ -163,7 +93,7 @@ describe.skipIf(!natsReachable)('slim run events on NATS, whole runs for the cli
     const busSizes: number[] = [];
     const busRuns: LiveEvent[] = [];
     const watched = raw.subscribe(
-      `${subjectPrefix}.${SCOPE.organizationId}.${SCOPE.environmentId}.run.${runId}`,
+      `${replicas.subjectPrefix}.${SCOPE.organizationId}.${SCOPE.environmentId}.run.${runId}`,
       {
         callback: (_error, msg) => {
           const event = LiveEventSchema.parse(msg.json());
@@ -179,7 +109,7 @@ describe.skipIf(!natsReachable)('slim run events on NATS, whole runs for the cli
     expect(response.status).toBe(200);
     const nextEvent = readServerSentEvents(response.body as ReadableStream<Uint8Array>);
     expect(await nextEvent()).toMatchObject({ type: 'run', runId, state: 'CREATED' });
-    const socket = await openEventSocket(`${first.url.replace(/^http/, 'ws')}/api/events/ws?runId=${runId}`);
+    const socket = await openEventSocket(`${first.wsBase}/api/events/ws?runId=${runId}`);
     clients.push(socket);
     await socket.waitFor(() => socket.messages.length === 1, 'the run’s current state');
 
