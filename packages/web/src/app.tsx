@@ -11,6 +11,7 @@ import { RunsPage } from './pages/runs-page';
 import { SettingsPage } from './pages/settings-page';
 import { SuiteEditorPage } from './pages/suite-editor-page';
 import { SuitePage } from './pages/suite-page';
+import { SuiteRunPage } from './pages/suite-run-page';
 import { SuitesPage } from './pages/suites-page';
 import { TestEditorPage } from './pages/test-editor-page';
 import { TestPage } from './pages/test-page';
@@ -40,6 +41,10 @@ function Page({ route }: { readonly route: Route }) {
       return <SuitesPage />;
     case 'suite':
       return <SuitePage suiteId={route.suiteId} />;
+    case 'suite-run':
+      return (
+        <SuiteRunPage key={`${route.suiteId}/${route.runId}`} suiteId={route.suiteId} runId={route.runId} />
+      );
     case 'suite-editor':
       return (
         <SuiteEditorPage
@@ -95,6 +100,7 @@ function sectionOf(route: Route): Section | null {
       return 'runs';
     case 'suites':
     case 'suite':
+    case 'suite-run':
     case 'suite-editor':
       return 'suites';
     case 'variable-sets':

@@ -3,12 +3,23 @@
  * `ApiError` that carries the server's sentence (`detail`), so screens can show it as it is.
  */
 import type {
+  AccessRequestView,
   ApiErrorBody,
+  AuditEntryView,
+  AuditQuery,
   ConnectionResultView,
+  CreatedInviteView,
+  CreatedTokenView,
   DryRunResultView,
+  EnvironmentRoleView,
   EnvironmentView,
+  InviteView,
+  MemberView,
   MeView,
   MonitorRunView,
+  NewInviteInput,
+  OrganizationRoleView,
+  OrganizationView,
   PageView,
   ResourceView,
   RunEventView,
@@ -22,6 +33,7 @@ import type {
   TestResourceView,
   TestRunView,
   TestView,
+  TokenView,
 } from './api-types';
 
 /** A failed API call: the HTTP status, the server's error code and its explanation. */
@@ -104,6 +116,12 @@ export interface ApiClient {
   deleteResource(plural: string, id: string): Promise<void>;
   listSuiteRuns(suiteId: string, query: { take?: number }): Promise<PageView<SuiteRunView>>;
   runSuite(suiteId: string): Promise<SuiteRunView>;
+  /** One run of a suite with the runs of its steps so far. */
+  getSuiteRun(suiteId: string, runId: string): Promise<SuiteRunView>;
+  /** Stops a suite run and its running step. */
+  stopSuiteRun(suiteId: string, runId: string): Promise<SuiteRunView>;
+  /** URL of the Server-Sent Events of one suite run (`EventSource`): its state, then each change until it ends. */
+  suiteRunEventsUrl(suiteRunId: string): string;
   /** The runs of a monitor, newest first. */
   listMonitorRuns(monitorId: string, query: { take?: number }): Promise<PageView<MonitorRunView>>;
   /** Runs a monitor now (`POST /api/monitors/:id/run`). */
@@ -120,6 +138,56 @@ export interface ApiClient {
   /** The signed-in user with their organizations. */
   getMe(): Promise<MeView>;
   listEnvironments(organizationId: string): Promise<readonly EnvironmentView[]>;
+  /** The members of an organization with their roles. */
+  listMembers(organizationId: string): Promise<readonly MemberView[]>;
+  setMemberRole(organizationId: string, userId: string, role: OrganizationRoleView): Promise<void>;
+  /** Removes a member: their environment roles go and the tokens they created are revoked. */
+  removeMember(organizationId: string, userId: string): Promise<void>;
+  /** Grants (`role`) or takes away (`null`) a member's role in one environment. */
+  setEnvironmentRole(
+    organizationId: string,
+    environmentId: string,
+    userId: string,
+    role: EnvironmentRoleView | null,
+  ): Promise<MemberView>;
+  listInvites(organizationId: string): Promise<readonly InviteView[]>;
+  /** Creates an invite; the answer holds its code, shown this once. */
+  createInvite(organizationId: string, input: NewInviteInput): Promise<CreatedInviteView>;
+  /** A new code replaces the old one (shown once). */
+  resendInvite(organizationId: string, inviteId: string): Promise<CreatedInviteView>;
+  revokeInvite(organizationId: string, inviteId: string): Promise<InviteView>;
+  /** Joins the organization of an invite with its code. */
+  acceptInvite(code: string): Promise<OrganizationView>;
+  /** Every token of the organization (organization, environment and agent keys), without secrets. */
+  listTokens(organizationId: string): Promise<readonly TokenView[]>;
+  listEnvironmentTokens(organizationId: string, environmentId: string): Promise<readonly TokenView[]>;
+  createOrganizationToken(
+    organizationId: string,
+    input: { readonly name: string; readonly role: 'admin' | 'agent'; readonly expiresAt?: string },
+  ): Promise<CreatedTokenView>;
+  createEnvironmentToken(
+    organizationId: string,
+    environmentId: string,
+    input: { readonly name: string; readonly role: EnvironmentRoleView; readonly expiresAt?: string },
+  ): Promise<CreatedTokenView>;
+  createAgentKey(
+    organizationId: string,
+    environmentId: string,
+    input: { readonly name: string; readonly expiresAt?: string },
+  ): Promise<CreatedTokenView>;
+  /** Revokes any token of the organization (needs `org.tokens.manage`). */
+  revokeToken(organizationId: string, tokenId: string): Promise<TokenView>;
+  /** Revokes a token or agent key of one environment (needs `env.tokens.manage` there). */
+  revokeEnvironmentToken(organizationId: string, environmentId: string, tokenId: string): Promise<TokenView>;
+  /** The audit log, newest first. */
+  listAuditLog(organizationId: string, query: AuditQuery): Promise<PageView<AuditEntryView>>;
+  listAccessRequests(organizationId: string, environmentId: string): Promise<readonly AccessRequestView[]>;
+  decideAccessRequest(
+    organizationId: string,
+    environmentId: string,
+    requestId: string,
+    decision: 'approve' | 'deny',
+  ): Promise<AccessRequestView>;
   /** Sends `x-organization-id` / `x-environment-id` with every later call. */
   setScope(scope: ScopeChoice): void;
   /** Calls `listener` whenever a call is refused with 401 (not signed in); returns the unsubscribe. */
@@ -264,6 +332,11 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const collectionPath = (plural: string) => `/api/${encodeURIComponent(plural)}`;
   const resourcePath = (plural: string, id: string) => `${collectionPath(plural)}/${encodeURIComponent(id)}`;
 
+  const organizationPath = (organizationId: string) =>
+    `/api/organizations/${encodeURIComponent(organizationId)}`;
+  const environmentPath = (organizationId: string, environmentId: string) =>
+    `${organizationPath(organizationId)}/environments/${encodeURIComponent(environmentId)}`;
+
   const runPath = (testId: string, runId: string) =>
     `/api/tests/${encodeURIComponent(testId)}/run/${encodeURIComponent(runId)}`;
 
@@ -358,6 +431,11 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return { count: Number.isFinite(total) && total >= items.length ? total : items.length, items };
     },
     runSuite: (suiteId) => json('POST', `${resourcePath('testsuites', suiteId)}/run`, {}),
+    getSuiteRun: (suiteId, runId) =>
+      json('GET', `${resourcePath('testsuites', suiteId)}/run/${encodeURIComponent(runId)}`),
+    stopSuiteRun: (suiteId, runId) =>
+      json('POST', `${resourcePath('testsuites', suiteId)}/run/${encodeURIComponent(runId)}/stop`),
+    suiteRunEventsUrl: (suiteRunId) => `${baseUrl}/api/events/stream${buildQueryString({ suiteRunId })}`,
     async listMonitorRuns(monitorId, query) {
       const response = await send(
         'GET',
@@ -392,6 +470,56 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     getMe: () => json('GET', '/api/me'),
     listEnvironments: (organizationId) =>
       json('GET', `/api/organizations/${encodeURIComponent(organizationId)}/environments`),
+    listMembers: (organizationId) => json('GET', `${organizationPath(organizationId)}/members`),
+    async setMemberRole(organizationId, userId, role) {
+      await json('PUT', `${organizationPath(organizationId)}/members/${encodeURIComponent(userId)}`, {
+        role,
+      });
+    },
+    async removeMember(organizationId, userId) {
+      await send(
+        'DELETE',
+        `${organizationPath(organizationId)}/members/${encodeURIComponent(userId)}`,
+        'application/json',
+      );
+    },
+    setEnvironmentRole: (organizationId, environmentId, userId, role) =>
+      json('PUT', `${environmentPath(organizationId, environmentId)}/members/${encodeURIComponent(userId)}`, {
+        role,
+      }),
+    listInvites: (organizationId) => json('GET', `${organizationPath(organizationId)}/invites`),
+    createInvite: (organizationId, input) =>
+      json('POST', `${organizationPath(organizationId)}/invites`, input),
+    resendInvite: (organizationId, inviteId) =>
+      json('POST', `${organizationPath(organizationId)}/invites/${encodeURIComponent(inviteId)}/resend`),
+    revokeInvite: (organizationId, inviteId) =>
+      json('DELETE', `${organizationPath(organizationId)}/invites/${encodeURIComponent(inviteId)}`),
+    acceptInvite: (code) => json('POST', '/api/invites/accept', { code }),
+    listTokens: (organizationId) => json('GET', `${organizationPath(organizationId)}/tokens`),
+    listEnvironmentTokens: (organizationId, environmentId) =>
+      json('GET', `${environmentPath(organizationId, environmentId)}/tokens`),
+    createOrganizationToken: (organizationId, input) =>
+      json('POST', `${organizationPath(organizationId)}/tokens`, input),
+    createEnvironmentToken: (organizationId, environmentId, input) =>
+      json('POST', `${environmentPath(organizationId, environmentId)}/tokens`, input),
+    createAgentKey: (organizationId, environmentId, input) =>
+      json('POST', `${environmentPath(organizationId, environmentId)}/agent-keys`, input),
+    revokeToken: (organizationId, tokenId) =>
+      json('DELETE', `${organizationPath(organizationId)}/tokens/${encodeURIComponent(tokenId)}`),
+    revokeEnvironmentToken: (organizationId, environmentId, tokenId) =>
+      json(
+        'DELETE',
+        `${environmentPath(organizationId, environmentId)}/tokens/${encodeURIComponent(tokenId)}`,
+      ),
+    listAuditLog: (organizationId, query) =>
+      json('GET', `${organizationPath(organizationId)}/audit${buildQueryString({ ...query })}`),
+    listAccessRequests: (organizationId, environmentId) =>
+      json('GET', `${environmentPath(organizationId, environmentId)}/access-requests`),
+    decideAccessRequest: (organizationId, environmentId, requestId, decision) =>
+      json(
+        'POST',
+        `${environmentPath(organizationId, environmentId)}/access-requests/${encodeURIComponent(requestId)}/${decision}`,
+      ),
     setScope(next) {
       scope = { ...next };
     },

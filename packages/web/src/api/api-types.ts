@@ -176,8 +176,12 @@ export interface LiveEventView {
   readonly type: 'run' | 'suite-run' | 'run-event' | 'spans';
   readonly runId: number;
   readonly testId?: string;
+  /** The suite of a `suite-run` event. */
+  readonly suiteId?: string;
   readonly state?: string;
   readonly payload?: unknown;
+  /** True when the payload is a slim run the server could not read whole: read it again. */
+  readonly partial?: boolean;
 }
 
 /** Body of every error answer of the API. */
@@ -209,6 +213,14 @@ export interface SuiteRunView {
   readonly pass: number;
   readonly fail: number;
   readonly allStepsRequiredGatesPassed: boolean;
+  /** The run group the suite run belongs to (a CI job, a monitor tick); null when none. */
+  readonly runGroupId: string | null;
+  /** The variables the suite run started with (secrets masked), and the variable set they came from. */
+  readonly variableSet: {
+    readonly id: string | null;
+    readonly values: readonly (KeyValueView & { readonly type: 'raw' | 'secret' })[];
+  };
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 /** What an agent found when it tried a data store: each step with its result. */
@@ -342,4 +354,115 @@ export interface RunGroupView {
 export interface RunGroupDetailView extends RunGroupView {
   readonly runs: readonly TestRunView[];
   readonly suiteRuns: readonly (Omit<SuiteRunView, 'steps'> & { readonly steps: readonly TestRunView[] })[];
+}
+
+/** Roles of an organization and of an environment (the server's permission table, SPEC §1.13). */
+export type OrganizationRoleView = 'owner' | 'admin' | 'member' | 'biller';
+export type EnvironmentRoleView = 'admin' | 'engineer' | 'runner';
+
+/** `GET /api/organizations/:id/members`: a member with their organization and environment roles. */
+export interface MemberView {
+  readonly userId: string;
+  readonly email: string | null;
+  readonly name: string | null;
+  readonly role: OrganizationRoleView;
+  /** When they joined. */
+  readonly createdAt: string;
+  /** Environment id → role. */
+  readonly environmentRoles: Readonly<Record<string, EnvironmentRoleView>>;
+}
+
+/** An invite as listed; its code is never shown again after creation. */
+export interface InviteView {
+  readonly id: string;
+  readonly kind: 'email' | 'link';
+  readonly email: string | null;
+  readonly role: OrganizationRoleView;
+  readonly environments: readonly { readonly environmentId: string; readonly role: EnvironmentRoleView }[];
+  readonly status: 'pending' | 'used' | 'expired' | 'revoked';
+  readonly createdAt: string;
+  readonly sentAt: string;
+  readonly expiresAt: string | null;
+  readonly maxUses: number | null;
+  readonly uses: number;
+}
+
+/** `POST /api/organizations/:id/invites` (JSON form). */
+export interface NewInviteInput {
+  /** With an email: one use, for that address. Without: a shareable link. */
+  readonly email?: string;
+  readonly role: OrganizationRoleView;
+  readonly environments?: readonly { readonly environmentId: string; readonly role: EnvironmentRoleView }[];
+  /** ISO 8601, in the future. */
+  readonly expiresAt?: string;
+  readonly maxUses?: number;
+}
+
+/** A created (or resent) invite with its code, shown this once. */
+export interface CreatedInviteView {
+  readonly invite: InviteView;
+  readonly code: string;
+}
+
+/** A token as listed: never its secret. */
+export interface TokenView {
+  readonly id: string;
+  readonly kind: 'org' | 'env' | 'agent';
+  readonly name: string;
+  readonly role: string;
+  readonly environmentId: string | null;
+  readonly displayPrefix: string;
+  /** The user who created it; null for tokens made by the server itself. */
+  readonly createdBy: string | null;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+  readonly lastUsedAt: string | null;
+}
+
+/** A created token with its plaintext, shown this once (only its hash is stored). */
+export interface CreatedTokenView {
+  readonly token: TokenView;
+  readonly plaintext: string;
+}
+
+/** One entry of the audit log. */
+export interface AuditEntryView {
+  readonly id: number;
+  readonly environmentId: string | null;
+  readonly actor: {
+    readonly type: 'user' | 'token' | 'system';
+    readonly id: string;
+    readonly display: string;
+  };
+  readonly action: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly at: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** Filters and paging of `GET /api/organizations/:id/audit`. */
+export interface AuditQuery {
+  /** An exact action, or a prefix ending in a dot (`token.`). */
+  readonly action?: string;
+  readonly resourceType?: string;
+  readonly environmentId?: string;
+  readonly take?: number;
+  readonly skip?: number;
+}
+
+/** An access request to an environment. */
+export interface AccessRequestView {
+  readonly id: string;
+  readonly environmentId: string;
+  readonly userId: string;
+  readonly role: EnvironmentRoleView;
+  readonly message: string;
+  readonly status: 'pending' | 'approved' | 'denied';
+  readonly createdAt: string;
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
 }

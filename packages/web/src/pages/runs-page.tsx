@@ -1,8 +1,8 @@
 /**
- * The runs of every test, newest first, filtered by state, test, time range, source and branch (the
- * filters live in the URL); and the run groups, each with one verdict.
+ * The runs of every test, newest first, filtered by state, test, time range (a fixed one or a custom
+ * from/to), source and branch (the filters live in the URL); and the run groups, each with one verdict.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useApi } from '../api/api-context';
 import { useLoad } from '../api/use-load';
 import { ErrorMessage } from '../components/error-message';
@@ -12,7 +12,13 @@ import { useDocumentTitle } from '../components/use-document-title';
 import { Link, navigate } from '../router/navigation';
 import { hrefOf, type RunFilters } from '../router/routes';
 import { RunGroups } from '../runs/run-groups';
-import { RUN_TIME_RANGES, toRunListQuery } from '../runs/run-list-query';
+import {
+  fromLocalInputValue,
+  hasCustomTimeRange,
+  RUN_TIME_RANGES,
+  toLocalInputValue,
+  toRunListQuery,
+} from '../runs/run-list-query';
 
 /** Sources a run is started from (the `x-source` of its start); others can be typed in the URL. */
 const SOURCES = ['cli', 'web', 'api', 'monitor'] as const;
@@ -30,6 +36,52 @@ const STATE_FILTERS: readonly { readonly value: string; readonly label: string }
 
 const PAGE_SIZE = 100;
 
+/** The value of the time select that shows the From and To boxes. */
+const CUSTOM_RANGE = 'custom';
+
+/** A custom range starts as the last day, to the minute, open at its end. */
+function defaultRangeStart(nowMs: number): string {
+  const start = new Date(nowMs - 86_400_000);
+  start.setSeconds(0, 0);
+  return start.toISOString();
+}
+
+/** The From and To boxes of a custom time range, with the range's problem under them. */
+function CustomTimeRange(props: {
+  readonly filters: RunFilters;
+  readonly problem: string | null;
+  readonly onChange: (filters: RunFilters) => void;
+}) {
+  const { filters, problem, onChange } = props;
+  const problemId = useId();
+  const box = (key: 'from' | 'to', label: string) => (
+    <label className="field field-inline">
+      <span>{label}</span>
+      <input
+        type="datetime-local"
+        value={toLocalInputValue(filters[key])}
+        aria-invalid={problem !== null}
+        aria-describedby={problem === null ? undefined : problemId}
+        onChange={(event) =>
+          onChange({ ...filters, since: undefined, [key]: fromLocalInputValue(event.target.value) })
+        }
+      />
+    </label>
+  );
+  return (
+    <fieldset className="time-range">
+      <legend className="sr-only">Custom time range</legend>
+      {box('from', 'From')}
+      {box('to', 'To')}
+      {problem === null ? null : (
+        <p className="inline-error time-range-problem" role="alert" id={problemId}>
+          {problem}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
 export function RunsPage({ filters }: { readonly filters: RunFilters }) {
   useDocumentTitle('Runs');
   const api = useApi();
@@ -37,10 +89,14 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
   const filterKey = hrefOf({ page: 'runs', filters });
   // Changing a filter starts again from the first page.
   const skip = page.key === filterKey ? page.skip : 0;
+  const listing = toRunListQuery(filters, Date.now());
+  // A custom range that is not valid lists nothing: the boxes say what to fix.
   const runs = useLoad(
-    () => api.listRuns({ take: PAGE_SIZE, skip, ...toRunListQuery(filters, Date.now()) }),
+    () => (listing.ok ? api.listRuns({ take: PAGE_SIZE, skip, ...listing.query }) : Promise.resolve(null)),
     `${filterKey}|${skip}`,
   );
+  // Choosing "Custom range…" writes a start into the URL: the boxes show while the URL has a range.
+  const showCustom = hasCustomTimeRange(filters);
   const tests = useLoad(
     () => api.listTests({ sortBy: 'name', sortDirection: 'asc', take: 1000 }),
     'test-names',
@@ -64,7 +120,7 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
     <div className="page">
       <div className="page-header">
         <h1>Runs</h1>
-        {runs.status === 'ready' ? (
+        {runs.status === 'ready' && runs.data !== null ? (
           <span className="muted">
             {runs.data.count} {runs.data.count === 1 ? 'run' : 'runs'}
           </span>
@@ -107,8 +163,16 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
         <label className="field field-inline">
           <span>Time</span>
           <select
-            value={filters.since ?? ''}
-            onChange={(event) => setFilters({ ...filters, since: event.target.value || undefined })}
+            value={showCustom ? CUSTOM_RANGE : (filters.since ?? '')}
+            onChange={(event) => {
+              const value = event.target.value;
+              if (value === CUSTOM_RANGE) {
+                if (!hasCustomTimeRange(filters))
+                  setFilters({ ...filters, since: undefined, from: defaultRangeStart(Date.now()) });
+              } else {
+                setFilters({ ...filters, since: value || undefined, from: undefined, to: undefined });
+              }
+            }}
           >
             <option value="">Any time</option>
             {RUN_TIME_RANGES.map((entry) => (
@@ -116,8 +180,16 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
                 {entry.label}
               </option>
             ))}
+            <option value={CUSTOM_RANGE}>Custom range…</option>
           </select>
         </label>
+        {showCustom ? (
+          <CustomTimeRange
+            filters={filters}
+            problem={listing.ok ? null : listing.problem}
+            onChange={setFilters}
+          />
+        ) : null}
         <label className="field field-inline">
           <span>Source</span>
           <select
@@ -159,7 +231,10 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
       </div>
       {runs.status === 'loading' ? <p className="loading">Loading runs…</p> : null}
       {runs.status === 'error' ? <ErrorMessage error={runs.error} onRetry={runs.reload} /> : null}
-      {runs.status === 'ready' && runs.data.items.length === 0 ? (
+      {runs.status === 'ready' && runs.data === null ? (
+        <p className="empty-hint">Fix the time range above to see its runs.</p>
+      ) : null}
+      {runs.status === 'ready' && runs.data !== null && runs.data.items.length === 0 ? (
         filtered ? (
           <p className="empty-hint">No run matches these filters. Clear them to see every run.</p>
         ) : (
@@ -169,7 +244,7 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
           </p>
         )
       ) : null}
-      {runs.status === 'ready' && runs.data.items.length > 0 ? (
+      {runs.status === 'ready' && runs.data !== null && runs.data.items.length > 0 ? (
         <>
           <table className="data-table">
             <thead>

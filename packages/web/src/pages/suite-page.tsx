@@ -7,42 +7,21 @@ import { useLoad } from '../api/use-load';
 import { DeleteButton } from '../components/delete-button';
 import { ErrorMessage } from '../components/error-message';
 import { RunStateBadge } from '../components/run-state-badge';
+import { RunsSection } from '../components/runs-section';
 import { useDocumentTitle } from '../components/use-document-title';
 import { formatTimeAgo, formatTimestamp } from '../format/format-time';
 import type { SuiteSpecView } from '../resources/resource-types';
 import { Link, navigate } from '../router/navigation';
 import { hrefOf } from '../router/routes';
-
-const SUITE_STATE_TONES: Readonly<Record<SuiteRunView['state'], string>> = {
-  CREATED: 'running',
-  EXECUTING: 'running',
-  FINISHED: 'passed',
-  FAILED: 'error',
-  STOPPED: 'stopped',
-};
-
-function SuiteRunState({ run }: { readonly run: SuiteRunView }) {
-  const tone =
-    run.state === 'FINISHED' && (run.fail > 0 || !run.allStepsRequiredGatesPassed)
-      ? 'failed'
-      : SUITE_STATE_TONES[run.state];
-  return (
-    <span className={`state-badge tone-${tone}`} title={run.lastErrorState ?? undefined}>
-      {run.state === 'FINISHED'
-        ? run.fail > 0 || !run.allStepsRequiredGatesPassed
-          ? 'Failed'
-          : 'Passed'
-        : `${run.state.charAt(0)}${run.state.slice(1).toLowerCase()}`}
-    </span>
-  );
-}
+import { SuiteRunStateBadge } from '../suites/suite-run-state-badge';
+import { isSuiteRunFinal } from '../suites/suite-run-view';
 
 function RunSuiteButton({
   suiteId,
   onStarted,
 }: {
   readonly suiteId: string;
-  readonly onStarted: () => void;
+  readonly onStarted: (run: SuiteRunView) => void;
 }) {
   const api = useApi();
   const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
@@ -55,9 +34,9 @@ function RunSuiteButton({
         onClick={() => {
           setState({ busy: true, error: null });
           api.runSuite(suiteId).then(
-            () => {
+            (run) => {
               setState({ busy: false, error: null });
-              onStarted();
+              onStarted(run);
             },
             (error: unknown) =>
               setState({ busy: false, error: error instanceof ApiError ? error.detail : String(error) }),
@@ -119,7 +98,10 @@ export function SuitePage({ suiteId }: { readonly suiteId: string }) {
               onDelete={() => api.deleteResource('testsuites', suiteId).then(() => navigate('/testsuites'))}
             />
           ) : null}
-          <RunSuiteButton suiteId={suiteId} onStarted={runs.reload} />
+          <RunSuiteButton
+            suiteId={suiteId}
+            onStarted={(run) => navigate(hrefOf({ page: 'suite-run', suiteId, runId: run.id }))}
+          />
         </div>
       </div>
       {suite.status === 'loading' ? <p className="loading">Loading suite…</p> : null}
@@ -140,68 +122,55 @@ export function SuitePage({ suiteId }: { readonly suiteId: string }) {
           )}
         </section>
       ) : null}
-      <section aria-labelledby="suite-runs-title">
-        <h2 id="suite-runs-title">
-          Runs {runs.status === 'ready' ? <span className="count-badge">{runs.data.count}</span> : null}
-        </h2>
-        {runs.status === 'loading' ? <p className="loading">Loading runs…</p> : null}
-        {runs.status === 'error' ? <ErrorMessage error={runs.error} onRetry={runs.reload} /> : null}
-        {runs.status === 'ready' && runs.data.items.length === 0 ? (
-          <p className="empty-hint">
+      <RunsSection
+        titleId="suite-runs-title"
+        runs={runs}
+        columns={['Run', 'State', 'Started', 'Took', 'Results', 'Step runs']}
+        emptyHint={
+          <>
             This suite never ran. Press <strong>Run suite</strong>, or run it from CI with{' '}
             <code>npx tracecheck run testsuite --id {suiteId}</code>.
-          </p>
-        ) : null}
-        {runs.status === 'ready' && runs.data.items.length > 0 ? (
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">State</th>
-                <th scope="col">Started</th>
-                <th scope="col">Results</th>
-                <th scope="col">Step runs</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.data.items.map((run) => (
-                <tr key={run.id}>
-                  <td>
-                    #{run.id} <span className="muted small">v{run.version}</span>
-                  </td>
-                  <td>
-                    <SuiteRunState run={run} />
-                  </td>
-                  <td>
-                    <time dateTime={run.createdAt} title={formatTimestamp(run.createdAt)}>
-                      {formatTimeAgo(run.createdAt, now)}
-                    </time>
-                  </td>
-                  <td>
-                    <span className="counts">
-                      <span className="count-passed">✔ {run.pass}</span>
-                      <span className="count-failed">✘ {run.fail}</span>
-                    </span>
-                  </td>
-                  <td>
-                    <span className="step-runs">
-                      {run.steps.map((step) => (
-                        <Link
-                          key={step.id}
-                          to={hrefOf({ page: 'run', testId: step.testId, runId: step.id, tab: 'test' })}
-                          aria-label={`Run ${step.id} of ${testNames.get(step.testId) ?? step.testId}`}
-                        >
-                          <RunStateBadge run={step} />
-                        </Link>
-                      ))}
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-      </section>
+          </>
+        }
+        renderCells={(run) => (
+          <>
+            <td>
+              <Link to={hrefOf({ page: 'suite-run', suiteId, runId: run.id })} className="row-title">
+                #{run.id}
+              </Link>{' '}
+              <span className="muted small">v{run.version}</span>
+            </td>
+            <td>
+              <SuiteRunStateBadge run={run} />
+            </td>
+            <td>
+              <time dateTime={run.createdAt} title={formatTimestamp(run.createdAt)}>
+                {formatTimeAgo(run.createdAt, now)}
+              </time>
+            </td>
+            <td>{isSuiteRunFinal(run.state) ? `${run.executionTime}s` : '—'}</td>
+            <td>
+              <span className="counts">
+                <span className="count-passed">✔ {run.pass}</span>
+                <span className="count-failed">✘ {run.fail}</span>
+              </span>
+            </td>
+            <td>
+              <span className="step-runs">
+                {run.steps.map((step) => (
+                  <Link
+                    key={step.id}
+                    to={hrefOf({ page: 'run', testId: step.testId, runId: step.id, tab: 'test' })}
+                    aria-label={`Run ${step.id} of ${testNames.get(step.testId) ?? step.testId}`}
+                  >
+                    <RunStateBadge run={step} />
+                  </Link>
+                ))}
+              </span>
+            </td>
+          </>
+        )}
+      />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { describeTrigger } from '../components/describe-trigger';
 import { ErrorMessage } from '../components/error-message';
 import { RunSummaryCells } from '../components/run-summary-cells';
 import { RunTestButton } from '../components/run-test-button';
+import { RunsSection } from '../components/runs-section';
 import { useDocumentTitle } from '../components/use-document-title';
 import { formatTimestamp } from '../format/format-time';
 import { Link, navigate } from '../router/navigation';
@@ -228,49 +229,28 @@ export function TestPage({ testId }: { readonly testId: string }) {
           <Specs test={spec} />
         </section>
       ) : null}
-      <section aria-labelledby="runs-title">
-        <h2 id="runs-title">
-          Runs {runs.status === 'ready' ? <span className="count-badge">{runs.data.count}</span> : null}
-        </h2>
-        {runs.status === 'loading' ? <p className="loading">Loading runs…</p> : null}
-        {runs.status === 'error' ? <ErrorMessage error={runs.error} onRetry={runs.reload} /> : null}
-        {runs.status === 'ready' && runs.data.items.length === 0 ? (
-          <p className="empty-hint">
+      <RunsSection
+        titleId="runs-title"
+        runs={runs}
+        columns={['Run', 'State', 'Started', 'Took', 'Results', 'Source']}
+        emptyHint={
+          <>
             This test never ran. Press <strong>Run test</strong>, or run it from a terminal or CI with{' '}
             <code>npx tracecheck run test --id {testId}</code>.
-          </p>
-        ) : null}
-        {runs.status === 'ready' && runs.data.items.length > 0 ? (
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">State</th>
-                <th scope="col">Started</th>
-                <th scope="col">Took</th>
-                <th scope="col">Results</th>
-                <th scope="col">Source</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.data.items.map((run) => (
-                <tr key={run.id}>
-                  <td>
-                    <Link
-                      to={hrefOf({ page: 'run', testId, runId: run.id, tab: 'trace' })}
-                      className="row-title"
-                    >
-                      #{run.id}
-                    </Link>{' '}
-                    <span className="muted small">v{run.testVersion}</span>
-                  </td>
-                  <RunSummaryCells run={run} now={now} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-      </section>
+          </>
+        }
+        renderCells={(run) => (
+          <>
+            <td>
+              <Link to={hrefOf({ page: 'run', testId, runId: run.id, tab: 'trace' })} className="row-title">
+                #{run.id}
+              </Link>{' '}
+              <span className="muted small">v{run.testVersion}</span>
+            </td>
+            <RunSummaryCells run={run} now={now} />
+          </>
+        )}
+      />
     </div>
   );
 }

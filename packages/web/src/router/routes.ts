@@ -15,6 +15,9 @@ export interface RunFilters {
   readonly testId?: string;
   /** Runs of the last `1h`, `24h`, `7d` or `30d` (see `RUN_TIME_RANGES`). */
   readonly since?: string;
+  /** A custom time range: runs created after `from` and before `to` (ISO 8601 instants); it wins over `since`. */
+  readonly from?: string;
+  readonly to?: string;
   /** Where runs were started from: `cli`, `web`, `api`, `monitor`… */
   readonly source?: string;
   /** The git branch runs were started from. */
@@ -22,10 +25,22 @@ export interface RunFilters {
 }
 
 /** Filters of the runs page that are plain text in the URL, in the order they are written. */
-const RUN_FILTER_KEYS = ['state', 'testId', 'since', 'source', 'branch'] as const;
+const RUN_FILTER_KEYS = ['state', 'testId', 'since', 'from', 'to', 'source', 'branch'] as const;
 
-/** Sections of the settings page, each one resource of SPEC §1. */
-export const SETTINGS_SECTIONS = ['datastore', 'polling', 'analyzer', 'testrunner'] as const;
+/**
+ * Sections of the settings page: the environment's resources of SPEC §1, then the organization's
+ * administration (members, invites, tokens, audit log), shown to the roles that may use them.
+ */
+export const SETTINGS_SECTIONS = [
+  'datastore',
+  'polling',
+  'analyzer',
+  'testrunner',
+  'members',
+  'invites',
+  'tokens',
+  'audit',
+] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 function isSettingsSection(text: string): text is SettingsSection {
@@ -39,6 +54,8 @@ export type Route =
   | { readonly page: 'suites' }
   | { readonly page: 'suite'; readonly suiteId: string }
   | { readonly page: 'suite-editor'; readonly suiteId?: string }
+  /** One run of a test suite, its steps in order (`/testsuite/<id>/run/<runId>`, as printed by the CLI). */
+  | { readonly page: 'suite-run'; readonly suiteId: string; readonly runId: string }
   | { readonly page: 'variable-sets' }
   | { readonly page: 'variable-set-editor'; readonly variableSetId?: string }
   | { readonly page: 'monitors' }
@@ -96,6 +113,11 @@ export function parseRoute(pathname: string, search: string): Route {
       if (value) filters[key] = value;
     }
     return { page: 'runs', filters };
+  }
+  if (first === 'testsuite' && testId !== undefined && second === 'run' && segments.length === 4) {
+    return runId !== undefined && /^\d+$/.test(runId)
+      ? { page: 'suite-run', suiteId: testId, runId }
+      : { page: 'not-found', path: pathname };
   }
   if (first === 'test' && testId !== undefined) {
     if (second === undefined) return { page: 'test', testId };
@@ -214,6 +236,8 @@ export function hrefOf(route: Route): string {
       return '/testsuites';
     case 'suite':
       return `/testsuite/${encodeURIComponent(route.suiteId)}`;
+    case 'suite-run':
+      return `/testsuite/${encodeURIComponent(route.suiteId)}/run/${encodeURIComponent(route.runId)}`;
     case 'suite-editor':
       return route.suiteId === undefined
         ? '/testsuites/new'
