@@ -191,6 +191,9 @@ describe.skipIf(!hasChromium)(
       await page.getByRole('link', { name: `Run ${firstRunId} of Create order` }).click();
       await page.waitForURL(new RegExp(`/test/suite-create-order/run/${firstRunId}/test`));
       await page.getByRole('heading', { name: /Create order/ }).waitFor();
+      // … whose header links back to the suite run.
+      await page.getByRole('link', { name: `step of suite order-flow run #${suiteRunId}` }).click();
+      await page.waitForURL(new RegExp(`/testsuite/order-flow/run/${suiteRunId}$`));
       await page.close();
     });
 

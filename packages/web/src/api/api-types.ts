@@ -149,6 +149,9 @@ export interface TestRunView {
   readonly outputs: readonly OutputView[];
   readonly requiredGatesResult: RequiredGatesResultView | null;
   readonly metadata: Readonly<Record<string, string>>;
+  /** The suite and suite run this run is a step of; null for a run of its own. */
+  readonly testSuiteId?: string | null;
+  readonly testSuiteRunId?: string | null;
   readonly source: string;
   readonly branch: string | null;
   /** Span-level assertion results that passed / failed. */

@@ -48,7 +48,7 @@ function StartedRuns({ run }: { readonly run: MonitorRunView }) {
               {target.id} #{target.runId}
             </Link>
           ) : (
-            <Link to={hrefOf({ page: 'suite', suiteId: target.id })}>
+            <Link to={hrefOf({ page: 'suite-run', suiteId: target.id, runId: String(target.runId) })}>
               suite {target.id} #{target.runId}
             </Link>
           )}

@@ -237,6 +237,14 @@ export function RunPage({ route }: { readonly route: RunRoute }) {
         <div className="run-title">
           <p className="breadcrumbs">
             <Link to={hrefOf({ page: 'test', testId: route.testId })}>← {testName}</Link>
+            {run.testSuiteId && run.testSuiteRunId ? (
+              <>
+                {' · '}
+                <Link to={hrefOf({ page: 'suite-run', suiteId: run.testSuiteId, runId: run.testSuiteRunId })}>
+                  step of suite {run.testSuiteId} run #{run.testSuiteRunId}
+                </Link>
+              </>
+            ) : null}
           </p>
           <h1>
             {testName} <span className="muted version">v{run.testVersion}</span>{' '}

@@ -45,7 +45,7 @@ function GroupMembers({ groupId }: { readonly groupId: string }) {
       ))}
       {suiteRuns.map((suiteRun) => (
         <li key={`suite-${suiteRun.testSuiteId}-${suiteRun.id}`}>
-          <Link to={hrefOf({ page: 'suite', suiteId: suiteRun.testSuiteId })}>
+          <Link to={hrefOf({ page: 'suite-run', suiteId: suiteRun.testSuiteId, runId: String(suiteRun.id) })}>
             suite {suiteRun.testSuiteId} #{suiteRun.id}
           </Link>{' '}
           <span className="muted small">{suiteRun.state.toLowerCase()}</span>
