@@ -16,6 +16,7 @@ const BENCHES: readonly { name: string; file: string; about: string }[] = [
     about: 'selector evaluation on 100k-span traces, deep chain vs random tree',
   },
   { name: 'otlp-decode', file: 'otlp-decode.ts', about: 'OTLP/protobuf decoding vs protobufjs' },
+  { name: 'assemble', file: 'assemble.ts', about: 'traceFromRecords and decoding at 10k, 100k spans' },
   { name: 'ingest', file: 'ingest.ts', about: 'agent OTLP ingest (HTTP and gRPC) vs a bare decoding server' },
   {
     name: 'dashboard',

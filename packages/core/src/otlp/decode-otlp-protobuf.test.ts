@@ -87,6 +87,23 @@ describe('decodeOtlpProtobuf', () => {
     expect(digest.type === 'bytes' && digest.value.buffer.byteLength).toBe(5);
   });
 
+  it('shares a repeated scalar attribute between spans, never a bytes, array or kvlist value', () => {
+    const attributes = [
+      ld(9, text(1, 'db.system'), ld(2, text(1, 'postgresql'))),
+      ld(9, text(1, 'digest'), ld(2, ld(7, [1, 2, 3]))),
+      ld(9, text(1, 'tags'), ld(2, ld(5, ld(1, text(1, 'a'))))),
+    ];
+    const span = (id: string) => ld(2, ld(1, hex(TRACE_ID)), ld(2, hex(id)), ...attributes);
+    const body = new Uint8Array(ld(1, ld(2, span('00f067aa0ba902b7'), span('00f067aa0ba902b8'))));
+    const [first, second] = decodeOtlpProtobuf(body);
+    expect(second!.attributes).toEqual(first!.attributes);
+    expect(second!.attributes[0]).toBe(first!.attributes[0]);
+    expect(second!.attributes[1]!.value).not.toBe(first!.attributes[1]!.value);
+    expect(second!.attributes[2]!.value).not.toBe(first!.attributes[2]!.value);
+    // A body decoded again gives equal records, whatever the caches hold by then.
+    expect(decodeOtlpProtobuf(body)).toEqual([first, second]);
+  });
+
   it('decodes an empty body as no spans', () => {
     expect(decodeOtlpProtobuf(new Uint8Array(0))).toEqual([]);
   });

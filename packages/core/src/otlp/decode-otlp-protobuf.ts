@@ -311,47 +311,64 @@ function readFixed32(r: WireReader, end: number): number {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-// Attribute keys and many values repeat across spans: a direct-mapped cache of short ASCII strings,
-// keyed by a few of their bytes and checked against all of them, avoids decoding (and allocating)
-// the same string again. It maps bytes to the string they decode to, so it can never change a result.
-const STRING_CACHE_SIZE = 2048;
-const MAX_CACHED_STRING_BYTES = 128;
-const cachedTexts: string[] = new Array<string>(STRING_CACHE_SIZE).fill('');
-const cachedLengths = new Uint8Array(STRING_CACHE_SIZE);
-const cachedBytes = new Uint8Array(STRING_CACHE_SIZE * MAX_CACHED_STRING_BYTES);
-const cachedView = new DataView(cachedBytes.buffer);
+// Attribute keys and many values repeat across spans: direct-mapped caches keyed by a few bytes of
+// their encoding and checked against all of them avoid decoding (and allocating) the same thing
+// again. A cache maps bytes to what they decode to, so it can never change a result.
+const CACHE_SLOTS = 2048;
+const MAX_CACHED_BYTES = 128;
 
-function decodeUtf8(r: WireReader, start: number, stop: number): string {
-  const length = stop - start;
-  if (length === 0) return '';
-  const buf = r.buf;
-  if (length <= MAX_CACHED_STRING_BYTES) {
+/** A direct-mapped cache from short byte strings (at most `MAX_CACHED_BYTES`) to their decoded value. */
+class BytesCache<T> {
+  readonly values: (T | undefined)[] = new Array<T | undefined>(CACHE_SLOTS).fill(undefined);
+  readonly lengths = new Uint8Array(CACHE_SLOTS);
+  readonly bytes = new Uint8Array(CACHE_SLOTS * MAX_CACHED_BYTES);
+  readonly view = new DataView(this.bytes.buffer);
+  /** The slot of the bytes `start … stop - 1` of the last `find`, for `store`. */
+  slot = 0;
+
+  /** The value cached for the bytes `start … stop - 1` of `r`, if any (1 to `MAX_CACHED_BYTES` bytes). */
+  find(r: WireReader, start: number, stop: number): T | undefined {
+    const length = stop - start;
+    const buf = r.buf;
     const view = r.view;
     let hash =
       length >= 4
         ? view.getUint32(start, true) ^ Math.imul(view.getUint32(stop - 4, true), 0x9e3779b1) ^ length
         : buf[start]! | (buf[stop - 1]! << 8) | (length << 16);
     hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-    const slot = (hash ^ (hash >>> 13)) & (STRING_CACHE_SIZE - 1);
-    const base = slot * MAX_CACHED_STRING_BYTES;
-    if (cachedLengths[slot] === length) {
-      let j = 0;
-      while (j + 4 <= length && view.getUint32(start + j) === cachedView.getUint32(base + j)) j += 4;
-      if (j + 4 > length) {
-        while (j < length && buf[start + j] === cachedBytes[base + j]) j++;
-        if (j === length) return cachedTexts[slot]!;
-      }
-    }
-    const text = decodeUtf8Slow(buf, start, stop);
-    // Only ASCII strings (one char per byte) are cached: their bytes are then valid UTF-8 by themselves.
-    if (text.length === length) {
-      for (let j = 0; j < length; j++) cachedBytes[base + j] = buf[start + j]!;
-      cachedLengths[slot] = length;
-      cachedTexts[slot] = text;
-    }
-    return text;
+    const slot = (hash ^ (hash >>> 13)) & (CACHE_SLOTS - 1);
+    this.slot = slot;
+    if (this.lengths[slot] !== length) return undefined;
+    const base = slot * MAX_CACHED_BYTES;
+    let j = 0;
+    while (j + 4 <= length && view.getUint32(start + j) === this.view.getUint32(base + j)) j += 4;
+    if (j + 4 <= length) return undefined;
+    while (j < length && buf[start + j] === this.bytes[base + j]) j++;
+    return j === length ? this.values[slot] : undefined;
   }
-  return decodeUtf8Slow(buf, start, stop);
+
+  /** Caches `value` for the bytes of the last `find`. */
+  store(r: WireReader, start: number, stop: number, value: T): void {
+    const slot = this.slot;
+    const base = slot * MAX_CACHED_BYTES;
+    for (let j = start; j < stop; j++) this.bytes[base + j - start] = r.buf[j]!;
+    this.lengths[slot] = stop - start;
+    this.values[slot] = value;
+  }
+}
+
+const cachedTexts = new BytesCache<string>();
+
+function decodeUtf8(r: WireReader, start: number, stop: number): string {
+  const length = stop - start;
+  if (length === 0) return '';
+  if (length > MAX_CACHED_BYTES) return decodeUtf8Slow(r.buf, start, stop);
+  const cached = cachedTexts.find(r, start, stop);
+  if (cached !== undefined) return cached;
+  const text = decodeUtf8Slow(r.buf, start, stop);
+  // Only ASCII strings (one char per byte) are cached: their bytes are then valid UTF-8 by themselves.
+  if (text.length === length) cachedTexts.store(r, start, stop, text);
+  return text;
 }
 
 function decodeUtf8Slow(buf: Uint8Array, start: number, stop: number): string {
@@ -598,14 +615,36 @@ function readKeyValue(r: WireReader, end: number, depth: number): KeyValue {
   return { key, value };
 }
 
+// Whole attributes repeat too (`db.system` = `postgresql` on every query span): a `KeyValue` with a
+// scalar value is shared by every record where the same bytes appear, as records already share their
+// resource and scope (records are read-only). A `KeyValue` whose value holds an object (bytes, array,
+// kvlist) is never shared.
+const cachedKeyValues = new BytesCache<KeyValue>();
+
 /** Reads one `KeyValue` field and appends it to `list`, naming it `field[i]` in errors. */
 function pushKeyValue(r: WireReader, end: number, list: KeyValue[], field: string): void {
   const stop = readLengthEnd(r, end);
+  const start = r.pos;
+  const cacheable = stop - start > 0 && stop - start <= MAX_CACHED_BYTES;
+  if (cacheable) {
+    const cached = cachedKeyValues.find(r, start, stop);
+    if (cached !== undefined) {
+      r.pos = stop;
+      list.push(cached);
+      return;
+    }
+  }
+  let keyValue: KeyValue;
   try {
-    list.push(readKeyValue(r, stop, 0));
+    keyValue = readKeyValue(r, stop, 0);
   } catch (error) {
     throw prependPath(error, `${field}[${list.length}]`);
   }
+  const type = keyValue.value.type;
+  if (cacheable && type !== 'bytes' && type !== 'array' && type !== 'kvlist') {
+    cachedKeyValues.store(r, start, stop, keyValue);
+  }
+  list.push(keyValue);
 }
 
 function readStatus(r: WireReader, end: number): SpanStatus {

@@ -18,6 +18,13 @@ export interface AssembleOptions {
   readonly nowUnixNano?: () => Nanos;
   /** Id of the temporary root created when a trace has several roots and no trigger span. */
   readonly newSpanId?: () => SpanId;
+  /**
+   * Hands the inputs' attribute maps over to the trace: each must be a `Map` made for this call
+   * alone, which assembly then completes with the derived attributes in place instead of copying it.
+   * For callers that build the inputs themselves (`traceFromRecords`); leave it unset for inputs
+   * kept or shared elsewhere, whose maps would otherwise change.
+   */
+  readonly adoptAttributes?: boolean;
 }
 
 /** Derived attribute names (SPEC §3.3, Appendix B). */
@@ -42,6 +49,11 @@ const TYPE_PREFIXES: readonly (readonly [string, SpanType])[] = [
   ['exception.', 'exception'],
 ];
 
+// The prefixes start with distinct characters: a key's first character names the only prefix it can
+// have, so each key costs one table read, and one `startsWith` at most.
+const PREFIX_BY_FIRST_CHAR = new Int8Array(128).fill(-1);
+for (let p = 0; p < TYPE_PREFIXES.length; p++) PREFIX_BY_FIRST_CHAR[TYPE_PREFIXES[p]![0].charCodeAt(0)] = p;
+
 /**
  * Infers `tracetest.span.type` (SPEC §3.5) with a fixed priority (Q15 recommended):
  * http > database > rpc > messaging > faas > exception > general.
@@ -52,13 +64,12 @@ export function inferSpanType(name: string, attributes: ReadonlyMap<string, stri
   if ((eventType !== undefined && eventType !== '') || name === 'documentLoad') return 'general';
   let best = TYPE_PREFIXES.length;
   for (const key of attributes.keys()) {
-    for (let p = 0; p < best; p++) {
-      if (key.startsWith(TYPE_PREFIXES[p]![0])) {
-        best = p;
-        break;
-      }
+    const first = key.charCodeAt(0); // NaN for an empty key
+    const p = first < 128 ? PREFIX_BY_FIRST_CHAR[first]! : -1;
+    if (p >= 0 && p < best && key.startsWith(TYPE_PREFIXES[p]![0])) {
+      best = p;
+      if (best === 0) break;
     }
-    if (best === 0) break;
   }
   return best < TYPE_PREFIXES.length ? TYPE_PREFIXES[best]![1] : 'general';
 }
@@ -83,16 +94,93 @@ function randomSpanId(): SpanId {
   return out as SpanId;
 }
 
-function pushChild(childMap: Map<SpanId, SpanInput[]>, parent: SpanId, child: SpanInput): void {
-  const list = childMap.get(parent);
-  if (list) list.push(child);
-  else childMap.set(parent, [child]);
+/** `span.events` of a span without events, the common case: no need to build the JSON text. */
+const NO_EVENTS_TEXT = '[]';
+
+/** Decimal text of a duration: through a `number` when that is exact (nearly always), which is faster. */
+function formatNanos(ns: Nanos): string {
+  return ns >= 0n && ns <= 9_007_199_254_740_991n ? String(Number(ns)) : String(ns);
 }
 
-function compareSiblings(a: SpanInput, b: SpanInput): number {
-  if (a.startTimeUnixNano !== b.startTimeUnixNano) return a.startTimeUnixNano < b.startTimeUnixNano ? -1 : 1;
-  if (a.endTimeUnixNano !== b.endTimeUnixNano) return a.endTimeUnixNano < b.endTimeUnixNano ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/**
+ * Sets the derived attributes (SPEC §3.3), in their order, on `attributes`. With `provisional` set,
+ * some are only placeholders, to be set again once the span is known to be kept and its place in the
+ * tree is known (setting an existing key keeps its place in the map): the duration and end time of
+ * an unfinished span (`end` is `null`: its end is "now" when the trace is built), and the events
+ * text of a span with events (so a span dropped as a duplicate never has its events formatted).
+ */
+function setDerivedAttributes(
+  attributes: Map<string, string>,
+  input: SpanInput,
+  type: SpanType,
+  end: Nanos | null,
+  parentId: SpanId | null,
+  provisional: boolean,
+): void {
+  const start = input.startTimeUnixNano;
+  attributes.set(DERIVED.name, input.name);
+  attributes.set(DERIVED.type, type);
+  attributes.set(DERIVED.duration, end === null ? '' : formatNanos(end - start));
+  attributes.set(DERIVED.startTime, String(start));
+  attributes.set(DERIVED.endTime, end === null ? '' : String(end));
+  attributes.set(DERIVED.parentId, parentId ?? ZERO_SPAN_ID);
+  const status = input.status;
+  if (status) {
+    attributes.set(DERIVED.statusCode, status.code);
+    if (status.message !== '') attributes.set(DERIVED.statusDescription, status.message);
+  }
+  const events = input.events;
+  attributes.set(
+    DERIVED.events,
+    events === undefined || events.length === 0
+      ? NO_EVENTS_TEXT
+      : provisional
+        ? ''
+        : formatSpanEvents(events),
+  );
+}
+
+function newTraceSpan(
+  input: SpanInput,
+  parentId: SpanId | null,
+  type: SpanType,
+  end: Nanos,
+  attributes: ReadonlyMap<string, string>,
+): TraceSpan {
+  const { id, name, kind, startTimeUnixNano, record } = input;
+  const events = input.events ?? [];
+  const links = input.links ?? [];
+  const status = input.status ?? null;
+  const endTimeUnixNano = end;
+  // Two literals rather than a spread: `record` stays absent (not `undefined`) when there is none.
+  return record === undefined
+    ? {
+        id,
+        parentId,
+        name,
+        kind,
+        type,
+        startTimeUnixNano,
+        endTimeUnixNano,
+        attributes,
+        events,
+        links,
+        status,
+      }
+    : {
+        id,
+        parentId,
+        name,
+        kind,
+        type,
+        startTimeUnixNano,
+        endTimeUnixNano,
+        attributes,
+        events,
+        links,
+        status,
+        record,
+      };
 }
 
 /**
@@ -107,54 +195,225 @@ export function deriveTraceSpan(
   const end = input.endTimeUnixNano === 0n ? nowUnixNano() : input.endTimeUnixNano;
   const type = inferSpanType(input.name, input.attributes);
   const attributes = new Map(input.attributes);
-  const events = input.events ?? [];
-  attributes.set(DERIVED.name, input.name);
-  attributes.set(DERIVED.type, type);
-  attributes.set(DERIVED.duration, String(end - input.startTimeUnixNano));
-  attributes.set(DERIVED.startTime, String(input.startTimeUnixNano));
-  attributes.set(DERIVED.endTime, String(end));
-  attributes.set(DERIVED.parentId, parentId ?? ZERO_SPAN_ID);
-  if (input.status) {
-    attributes.set(DERIVED.statusCode, input.status.code);
-    if (input.status.message !== '') attributes.set(DERIVED.statusDescription, input.status.message);
+  setDerivedAttributes(attributes, input, type, end, parentId, false);
+  return newTraceSpan(input, parentId, type, end, attributes);
+}
+
+/**
+ * The spans by position (the first appearance of their id), each with its attribute map already
+ * completed with the derived attributes and its type.
+ */
+interface IndexedSpans {
+  readonly spans: SpanInput[];
+  readonly attributes: Map<string, string>[];
+  readonly types: SpanType[];
+  readonly posById: Map<SpanId, number>;
+}
+
+/**
+ * Drops temporary roots and duplicate ids (a span id seen twice keeps its last version, at the place
+ * of its first) and derives each span's attributes. They are derived here, while the span is
+ * fresh, rather than once the tree is known: building all of a large trace's maps first and
+ * completing them later is markedly slower (the maps have left the young generation by then). The
+ * placeholders (`setDerivedAttributes`) and the parent id, which depends on the tree, are set again
+ * by `buildTrace`.
+ */
+function indexSpans(inputs: Iterable<SpanInput>, adoptAttributes: boolean): IndexedSpans {
+  const posById = new Map<SpanId, number>();
+  const spans: SpanInput[] = [];
+  const attributes: Map<string, string>[] = [];
+  const types: SpanType[] = [];
+  for (const span of inputs) {
+    if (span.name === TEMPORARY_ROOT_SPAN_NAME) continue;
+    const type = inferSpanType(span.name, span.attributes);
+    const map = adoptAttributes ? (span.attributes as Map<string, string>) : new Map(span.attributes);
+    const end = span.endTimeUnixNano;
+    setDerivedAttributes(map, span, type, end === 0n ? null : end, span.parentId, true);
+    let pos = posById.get(span.id);
+    if (pos === undefined) {
+      pos = spans.length;
+      posById.set(span.id, pos);
+    }
+    spans[pos] = span;
+    attributes[pos] = map;
+    types[pos] = type;
   }
-  attributes.set(DERIVED.events, formatSpanEvents(events));
-  const span: TraceSpan = {
-    id: input.id,
-    parentId,
-    name: input.name,
-    kind: input.kind,
-    type,
-    startTimeUnixNano: input.startTimeUnixNano,
-    endTimeUnixNano: end,
-    attributes,
-    events,
-    links: input.links ?? [],
-    status: input.status ?? null,
-    ...(input.record ? { record: input.record } : {}),
+  return { spans, attributes, types, posById };
+}
+
+/**
+ * Fills `parentPos` with the position of each span's parent and returns the orphans (parent absent
+ * from the trace, or the span itself), in position order.
+ */
+function findParents(
+  spans: readonly SpanInput[],
+  posById: ReadonlyMap<SpanId, number>,
+  parentPos: Int32Array,
+): number[] {
+  const orphans: number[] = [];
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]!;
+    const parentId = span.parentId;
+    const p = parentId === null || parentId === span.id ? undefined : posById.get(parentId);
+    if (p === undefined) {
+      parentPos[i] = -1;
+      orphans.push(i);
+    } else parentPos[i] = p;
+  }
+  return orphans;
+}
+
+/** Child lists in one array (compressed sparse rows): the children of `p` are `list[start[p] … start[p + 1] - 1]`. */
+interface ChildLists {
+  readonly start: Int32Array;
+  readonly list: Int32Array;
+}
+
+/**
+ * Groups the positions `0 … count - 1` by parent position (`-1`: none) with a counting pass, so each
+ * child list keeps its positions in increasing order.
+ */
+function groupChildren(parentPos: Int32Array, count: number): ChildLists {
+  const start = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) {
+    const p = parentPos[i]!;
+    if (p >= 0) start[p + 1]!++;
+  }
+  for (let p = 0; p < count; p++) start[p + 1]! += start[p]!;
+  const list = new Int32Array(start[count]!);
+  const fill = start.slice(0, count);
+  for (let i = 0; i < count; i++) {
+    const p = parentPos[i]!;
+    if (p >= 0) list[fill[p]!++] = i;
+  }
+  return { start, list };
+}
+
+/**
+ * Spans caught in a parent cycle are reachable from no orphan. Each is cut from its parent in position
+ * order and becomes an orphan (appended to `orphans`), which makes what hangs under it reachable.
+ */
+function breakCycles(parentPos: Int32Array, count: number, orphans: number[]): void {
+  const { start, list } = groupChildren(parentPos, count);
+  const reached = new Uint8Array(count);
+  const stack = new Int32Array(count);
+  let reachedCount = 0;
+  const markReachable = (from: number): void => {
+    let top = 0;
+    stack[top++] = from;
+    while (top > 0) {
+      const s = stack[--top]!;
+      if (reached[s] === 1) continue;
+      reached[s] = 1;
+      reachedCount++;
+      for (let k = start[s]!; k < start[s + 1]!; k++) {
+        const c = list[k]!;
+        if (parentPos[c] === s) stack[top++] = c; // not a span cut from its cycle meanwhile
+      }
+    }
   };
-  return span;
+  for (const o of orphans) markReachable(o);
+  for (let i = 0; i < count && reachedCount < count; i++) {
+    if (reached[i] === 1) continue;
+    parentPos[i] = -1;
+    orphans.push(i);
+    markReachable(i);
+  }
+}
+
+/** A new root spanning every orphan, for a trace with several orphans and no trigger span. */
+function createTemporaryRoot(spans: readonly SpanInput[], orphans: readonly number[], id: SpanId): SpanInput {
+  let start = spans[orphans[0]!]!.startTimeUnixNano;
+  let end = spans[orphans[0]!]!.endTimeUnixNano;
+  for (const o of orphans) {
+    const span = spans[o]!;
+    if (span.startTimeUnixNano < start) start = span.startTimeUnixNano;
+    if (span.endTimeUnixNano > end) end = span.endTimeUnixNano;
+  }
+  return {
+    id,
+    parentId: null,
+    name: TEMPORARY_ROOT_SPAN_NAME,
+    kind: 'internal',
+    startTimeUnixNano: start,
+    endTimeUnixNano: end,
+    attributes: new Map(),
+  };
+}
+
+function compareSiblings(a: SpanInput, b: SpanInput): number {
+  if (a.startTimeUnixNano !== b.startTimeUnixNano) return a.startTimeUnixNano < b.startTimeUnixNano ? -1 : 1;
+  if (a.endTimeUnixNano !== b.endTimeUnixNano) return a.endTimeUnixNano < b.endTimeUnixNano ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Lists longer than this are sorted with the engine's sort; shorter ones by insertion. */
+const INSERTION_SORT_MAX = 16;
+
+/**
+ * Sorts every child list into child order. Span ids are unique, so the order is total and any sort
+ * gives the same result. Most child lists are short, and many are already in order (SDKs often
+ * export children as they start): those cost one comparison per child.
+ */
+function sortChildren(children: ChildLists, spans: readonly SpanInput[]): void {
+  const { start, list } = children;
+  for (let p = 0; p + 1 < start.length; p++) {
+    const from = start[p]!;
+    const to = start[p + 1]!;
+    let k = from + 1;
+    while (k < to && compareSiblings(spans[list[k - 1]!]!, spans[list[k]!]!) < 0) k++;
+    if (k >= to) continue;
+    if (to - from > INSERTION_SORT_MAX) {
+      list.subarray(from, to).sort((a, b) => compareSiblings(spans[a]!, spans[b]!));
+      continue;
+    }
+    for (; k < to; k++) {
+      const pos = list[k]!;
+      const span = spans[pos]!;
+      let j = k - 1;
+      while (j >= from && compareSiblings(spans[list[j]!]!, span) > 0) {
+        list[j + 1] = list[j]!;
+        j--;
+      }
+      list[j + 1] = pos;
+    }
+  }
+}
+
+/** Positions in tree order (iterative pre-order from `root`, children in list order). */
+function orderPreorder(children: ChildLists, root: number): Int32Array {
+  const { start, list } = children;
+  const order = new Int32Array(start.length - 1);
+  const stack = new Int32Array(start.length - 1);
+  let top = 0;
+  let next = 0;
+  stack[top++] = root;
+  while (top > 0) {
+    const s = stack[--top]!;
+    order[next++] = s;
+    for (let k = start[s + 1]! - 1; k >= start[s]!; k--) stack[top++] = list[k]!;
+  }
+  return order;
 }
 
 /**
  * Assembles spans into a tree (SPEC §3.6): drops temporary roots, picks the root (a single orphan,
  * else the trigger span, else a new temporary root adopting every orphan), orders children by start
  * time, end time, then span id, and lists spans in pre-order. Runs in O(n log n), without recursion,
- * so a chain of 100k spans is fine. A span id seen twice keeps its last version.
+ * so a chain of 100k spans is fine. A span id seen twice keeps its last version, at the place of its
+ * first.
  */
 export function assembleTrace(
   traceId: TraceId,
   inputs: Iterable<SpanInput>,
   options: AssembleOptions = {},
 ): Trace {
-  const now = options.nowUnixNano ?? (() => BigInt(Date.now()) * 1_000_000n);
-  const byId = new Map<SpanId, SpanInput>();
-  for (const span of inputs) {
-    if (span.name === TEMPORARY_ROOT_SPAN_NAME) continue;
-    byId.set(span.id, span);
-  }
-  const spans = [...byId.values()];
-  if (spans.length === 0) {
+  // Each span gets a position; the work below is on positions, in typed arrays, rather than on maps
+  // keyed by span id.
+  const indexed = indexSpans(inputs, options.adoptAttributes === true);
+  const spans = indexed.spans;
+  const n = spans.length;
+  if (n === 0) {
     return {
       traceId,
       spans: [],
@@ -164,108 +423,81 @@ export function assembleTrace(
       indexById: new Map(),
     };
   }
+  // One more slot than spans, for a temporary root should one be needed.
+  const parentPos = new Int32Array(n + 1).fill(-1);
+  const orphans = findParents(spans, indexed.posById, parentPos);
+  breakCycles(parentPos, n, orphans);
 
-  // Effective parent of every span; orphans are collected.
-  const parentOf = new Map<SpanId, SpanId | null>();
-  const orphans: SpanInput[] = [];
-  for (const span of spans) {
-    const p = span.parentId;
-    if (p !== null && p !== span.id && byId.has(p)) parentOf.set(span.id, p);
+  let rootPos = orphans[0]!;
+  if (orphans.length > 1) {
+    const trigger = orphans.find((o) => spans[o]!.name === TRIGGER_SPAN_NAME);
+    if (trigger !== undefined) rootPos = trigger;
     else {
-      parentOf.set(span.id, null);
-      orphans.push(span);
+      rootPos = n;
+      spans.push(createTemporaryRoot(spans, orphans, (options.newSpanId ?? randomSpanId)()));
     }
+    for (const o of orphans) if (o !== rootPos) parentPos[o] = rootPos;
   }
+  const children = groupChildren(parentPos, spans.length);
+  sortChildren(children, spans);
+  const order = orderPreorder(children, rootPos);
+  const now = options.nowUnixNano ?? (() => BigInt(Date.now()) * 1_000_000n);
+  return buildTrace(traceId, indexed, parentPos, children, order, now);
+}
 
-  // Spans caught in a parent cycle are reachable from no root: they become orphans too.
-  const reachable = new Set<SpanId>();
-  const childMap = new Map<SpanId, SpanInput[]>();
-  for (const span of spans) {
-    const p = parentOf.get(span.id);
-    if (p) {
-      pushChild(childMap, p, span);
-    }
-  }
-  const markReachable = (start: SpanInput) => {
-    const stack = [start];
-    while (stack.length > 0) {
-      const s = stack.pop()!;
-      if (reachable.has(s.id)) continue;
-      reachable.add(s.id);
-      for (const c of childMap.get(s.id) ?? []) stack.push(c);
-    }
-  };
-  for (const o of orphans) markReachable(o);
-  if (reachable.size < spans.length) {
-    for (const span of spans) {
-      if (reachable.has(span.id)) continue;
-      // Break the cycle at this span.
-      const p = parentOf.get(span.id)!;
-      const siblings = childMap.get(p!)!;
-      siblings.splice(siblings.indexOf(span), 1);
-      parentOf.set(span.id, null);
-      orphans.push(span);
-      markReachable(span);
-    }
-  }
-
-  let root: SpanInput;
-  if (orphans.length === 1) {
-    root = orphans[0]!;
-  } else {
-    const trigger = orphans.find((s) => s.name === TRIGGER_SPAN_NAME);
-    if (trigger) root = trigger;
-    else {
-      let start = orphans[0]!.startTimeUnixNano;
-      let end = orphans[0]!.endTimeUnixNano;
-      for (const o of orphans) {
-        if (o.startTimeUnixNano < start) start = o.startTimeUnixNano;
-        if (o.endTimeUnixNano > end) end = o.endTimeUnixNano;
-      }
-      root = {
-        id: (options.newSpanId ?? randomSpanId)(),
-        parentId: null,
-        name: TEMPORARY_ROOT_SPAN_NAME,
-        kind: 'internal',
-        startTimeUnixNano: start,
-        endTimeUnixNano: end,
-        attributes: new Map(),
-      };
-    }
-    for (const o of orphans) {
-      if (o === root) continue;
-      parentOf.set(o.id, root.id);
-      pushChild(childMap, root.id, o);
-    }
-  }
-  for (const list of childMap.values()) list.sort(compareSiblings);
-
-  // Iterative pre-order.
-  const order: SpanInput[] = [];
-  const stack: SpanInput[] = [root];
-  while (stack.length > 0) {
-    const s = stack.pop()!;
-    order.push(s);
-    const kids = childMap.get(s.id);
-    if (kids) for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
-  }
-
-  const n = order.length;
+/**
+ * The `Trace` of spans laid out by position: `order` lists the positions in tree order, a position
+ * past the indexed spans is a temporary root. Sets the derived attributes that depend on the tree
+ * again (setting an existing key keeps its place in the map), calling `now` for unfinished spans in
+ * tree order.
+ */
+function buildTrace(
+  traceId: TraceId,
+  indexed: IndexedSpans,
+  parentPos: Int32Array,
+  childLists: ChildLists,
+  order: Int32Array,
+  now: () => Nanos,
+): Trace {
+  const { spans, attributes, types } = indexed;
+  const count = order.length;
+  const { start, list } = childLists;
+  const indexOfPos = new Int32Array(count);
+  for (let i = 0; i < count; i++) indexOfPos[order[i]!] = i;
   const indexById = new Map<SpanId, number>();
-  for (let i = 0; i < order.length; i++) indexById.set(order[i]!.id, i);
-  const parentIndex = new Int32Array(n);
-  const subtreeEnd = new Int32Array(n);
-  const children: number[][] = Array.from({ length: n }, () => []);
-  const traceSpans: TraceSpan[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = order[i]!;
-    const p = s === root ? null : (parentOf.get(s.id) ?? null);
-    const pi = p === null ? -1 : indexById.get(p)!;
-    parentIndex[i] = pi;
-    if (pi >= 0) children[pi]!.push(i);
-    traceSpans[i] = deriveTraceSpan(s, p, now);
+  const parentIndex = new Int32Array(count);
+  const subtreeEnd = new Int32Array(count);
+  const children: number[][] = new Array(count);
+  const traceSpans: TraceSpan[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const pos = order[i]!;
+    const span = spans[pos]!;
+    indexById.set(span.id, i);
+    const p = parentPos[pos]!;
+    parentIndex[i] = p < 0 ? -1 : indexOfPos[p]!;
+    const from = start[pos]!;
+    const kids: number[] = new Array(start[pos + 1]! - from);
+    for (let k = 0; k < kids.length; k++) kids[k] = indexOfPos[list[from + k]!]!;
+    children[i] = kids;
+    const parentId = p < 0 ? null : spans[p]!.id;
+    const map = attributes[pos];
+    if (map === undefined) {
+      traceSpans[i] = deriveTraceSpan(span, parentId, now); // the temporary root
+      continue;
+    }
+    if (parentId !== span.parentId) map.set(DERIVED.parentId, parentId ?? ZERO_SPAN_ID);
+    let end = span.endTimeUnixNano;
+    if (end === 0n) {
+      end = now();
+      map.set(DERIVED.duration, formatNanos(end - span.startTimeUnixNano));
+      map.set(DERIVED.endTime, String(end));
+    }
+    const events = span.events;
+    if (events !== undefined && events.length > 0) map.set(DERIVED.events, formatSpanEvents(events));
+    traceSpans[i] = newTraceSpan(span, parentId, types[pos]!, end, map);
   }
-  for (let i = n - 1; i >= 0; i--) {
+  // Children come after their parent in tree order: a backward pass sees each subtree's end first.
+  for (let i = count - 1; i >= 0; i--) {
     const kids = children[i]!;
     subtreeEnd[i] = kids.length === 0 ? i + 1 : subtreeEnd[kids[kids.length - 1]!]!;
   }
