@@ -453,6 +453,10 @@ export interface AuditQuery {
   readonly action?: string;
   readonly resourceType?: string;
   readonly environmentId?: string;
+  /** Entries written after this instant (ISO 8601), not at it. */
+  readonly after?: string;
+  /** Entries written before this instant (ISO 8601), not at it. */
+  readonly before?: string;
   readonly take?: number;
   readonly skip?: number;
 }

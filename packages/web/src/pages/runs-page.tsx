@@ -4,9 +4,10 @@
  */
 import { useEffect, useId, useState } from 'react';
 import { useApi } from '../api/api-context';
+import type { PageView, TestRunView } from '../api/api-types';
 import { useLoad } from '../api/use-load';
-import { ErrorMessage } from '../components/error-message';
 import { RunSummaryCells } from '../components/run-summary-cells';
+import { RunsSection } from '../components/runs-section';
 import { useDebouncedValue } from '../components/use-debounced-value';
 import { useDocumentTitle } from '../components/use-document-title';
 import { Link, navigate } from '../router/navigation';
@@ -35,6 +36,9 @@ const STATE_FILTERS: readonly { readonly value: string; readonly label: string }
 ];
 
 const PAGE_SIZE = 100;
+
+/** What a custom time range that is not valid lists: nothing (the boxes say what to fix). */
+const NO_RUNS: PageView<TestRunView> = { count: 0, items: [] };
 
 /** The value of the time select that shows the From and To boxes. */
 const CUSTOM_RANGE = 'custom';
@@ -90,9 +94,8 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
   // Changing a filter starts again from the first page.
   const skip = page.key === filterKey ? page.skip : 0;
   const listing = toRunListQuery(filters, Date.now());
-  // A custom range that is not valid lists nothing: the boxes say what to fix.
   const runs = useLoad(
-    () => (listing.ok ? api.listRuns({ take: PAGE_SIZE, skip, ...listing.query }) : Promise.resolve(null)),
+    () => (listing.ok ? api.listRuns({ take: PAGE_SIZE, skip, ...listing.query }) : Promise.resolve(NO_RUNS)),
     `${filterKey}|${skip}`,
   );
   // Choosing "Custom range…" writes a start into the URL: the boxes show while the URL has a range.
@@ -120,11 +123,6 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
     <div className="page">
       <div className="page-header">
         <h1>Runs</h1>
-        {runs.status === 'ready' && runs.data !== null ? (
-          <span className="muted">
-            {runs.data.count} {runs.data.count === 1 ? 'run' : 'runs'}
-          </span>
-        ) : null}
       </div>
       <div className="toolbar">
         <label className="field field-inline">
@@ -229,79 +227,46 @@ export function RunsPage({ filters }: { readonly filters: RunFilters }) {
           </button>
         ) : null}
       </div>
-      {runs.status === 'loading' ? <p className="loading">Loading runs…</p> : null}
-      {runs.status === 'error' ? <ErrorMessage error={runs.error} onRetry={runs.reload} /> : null}
-      {runs.status === 'ready' && runs.data === null ? (
+      {listing.ok ? (
+        <RunsSection
+          titleId="test-runs-title"
+          title="Test runs"
+          runs={runs}
+          columns={['Test', 'Run', 'State', 'Started', 'Took', 'Results', 'Source']}
+          emptyHint={
+            filtered ? (
+              'No run matches these filters. Clear them to see every run.'
+            ) : (
+              <>
+                No test has run yet. Open a test on the <Link to="/tests">Tests</Link> page and press Run, or
+                run one from a terminal or CI: <code>npx tracecheck run test -f my-test.yaml</code>.
+              </>
+            )
+          }
+          rowKey={(run) => `${run.testId}-${run.id}`}
+          renderCells={(run) => (
+            <>
+              <td>
+                <Link to={hrefOf({ page: 'test', testId: run.testId })}>
+                  {testNames.get(run.testId) ?? run.testId}
+                </Link>
+              </td>
+              <td>
+                <Link
+                  to={hrefOf({ page: 'run', testId: run.testId, runId: run.id, tab: 'trace' })}
+                  className="row-title"
+                >
+                  #{run.id}
+                </Link>
+              </td>
+              <RunSummaryCells run={run} now={now} />
+            </>
+          )}
+          paging={{ skip, pageSize: PAGE_SIZE, onSkip: (next) => setPage({ key: filterKey, skip: next }) }}
+        />
+      ) : (
         <p className="empty-hint">Fix the time range above to see its runs.</p>
-      ) : null}
-      {runs.status === 'ready' && runs.data !== null && runs.data.items.length === 0 ? (
-        filtered ? (
-          <p className="empty-hint">No run matches these filters. Clear them to see every run.</p>
-        ) : (
-          <p className="empty-hint">
-            No test has run yet. Open a test on the <Link to="/tests">Tests</Link> page and press Run, or run
-            one from a terminal or CI: <code>npx tracecheck run test -f my-test.yaml</code>.
-          </p>
-        )
-      ) : null}
-      {runs.status === 'ready' && runs.data !== null && runs.data.items.length > 0 ? (
-        <>
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">Test</th>
-                <th scope="col">Run</th>
-                <th scope="col">State</th>
-                <th scope="col">Started</th>
-                <th scope="col">Took</th>
-                <th scope="col">Results</th>
-                <th scope="col">Source</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.data.items.map((run) => (
-                <tr key={`${run.testId}-${run.id}`}>
-                  <td>
-                    <Link to={hrefOf({ page: 'test', testId: run.testId })}>
-                      {testNames.get(run.testId) ?? run.testId}
-                    </Link>
-                  </td>
-                  <td>
-                    <Link
-                      to={hrefOf({ page: 'run', testId: run.testId, runId: run.id, tab: 'trace' })}
-                      className="row-title"
-                    >
-                      #{run.id}
-                    </Link>
-                  </td>
-                  <RunSummaryCells run={run} now={now} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <nav className="pager" aria-label="Pages of runs">
-            <button
-              type="button"
-              className="button button-small"
-              disabled={skip === 0}
-              onClick={() => setPage({ key: filterKey, skip: Math.max(0, skip - PAGE_SIZE) })}
-            >
-              Newer
-            </button>
-            <span className="muted">
-              {skip + 1}–{skip + runs.data.items.length} of {runs.data.count}
-            </span>
-            <button
-              type="button"
-              className="button button-small"
-              disabled={skip + runs.data.items.length >= runs.data.count}
-              onClick={() => setPage({ key: filterKey, skip: skip + PAGE_SIZE })}
-            >
-              Older
-            </button>
-          </nav>
-        </>
-      ) : null}
+      )}
       <RunGroups />
     </div>
   );

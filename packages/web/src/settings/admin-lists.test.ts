@@ -3,12 +3,14 @@ import type { AuditEntryView, TokenView } from '../api/api-types';
 import {
   appendAuditPage,
   checkAuditAction,
+  checkAuditRange,
   describeAuditDetails,
   describeAuditResult,
   describeMember,
   inviteLinkOf,
   readInviteCode,
   sortTokens,
+  toAuditQuery,
   tokenStatusOf,
 } from './admin-lists';
 
@@ -129,5 +131,51 @@ describe('audit log', () => {
     const problem = checkAuditAction(text);
     if (expected === undefined) expect(problem).toBeUndefined();
     else expect(problem).toMatch(expected);
+  });
+
+  it.each([
+    ['', '', undefined],
+    ['2026-03-01T09:00', '', undefined],
+    ['', '2026-03-01T09:00', undefined],
+    ['2026-03-01T09:00', '2026-03-01T09:01', undefined],
+    [
+      '2026-03-01T10:00',
+      '2026-03-01T09:00',
+      /^“From” is after “To”, .*pick an earlier “From” or a later “To”/,
+    ],
+    ['2026-03-01T09:00', '2026-03-01T09:00', /^“From” and “To” are the same minute, .*pick a later “To”/],
+    ['2026-03-01', '', /^“From” \(“2026-03-01”\) is not a date and time: pick one in the From box/],
+    ['', 'soon', /^“To” \(“soon”\) is not a date and time/],
+  ])('checks the time range from %j to %j', (from, to, expected) => {
+    const problem = checkAuditRange(from, to);
+    if (expected === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toMatch(expected);
+  });
+
+  it('builds the query of the applied filters, leaving empty ones out', () => {
+    const page = { take: 50, skip: 100 };
+    expect(toAuditQuery({ resourceType: '', action: '', from: '', to: '' }, page)).toEqual({
+      take: 50,
+      skip: 100,
+    });
+    expect(
+      toAuditQuery(
+        { resourceType: 'token', action: ' token. ', from: '2026-03-01T09:00', to: '2026-03-02T18:30' },
+        page,
+      ),
+    ).toEqual({
+      take: 50,
+      skip: 100,
+      resourceType: 'token',
+      action: 'token.',
+      // The boxes read in the reader's time zone; the API takes instants.
+      after: new Date(2026, 2, 1, 9, 0).toISOString(),
+      before: new Date(2026, 2, 2, 18, 30).toISOString(),
+    });
+    expect(toAuditQuery({ resourceType: '', action: '', from: '', to: '2026-03-02T18:30' }, page)).toEqual({
+      take: 50,
+      skip: 100,
+      before: new Date(2026, 2, 2, 18, 30).toISOString(),
+    });
   });
 });

@@ -1,5 +1,6 @@
 /** How members, tokens, invites and audit entries read in the admin lists. Pure, unit-tested. */
-import type { AuditEntryView, MemberView, TokenView } from '../api/api-types';
+import type { AuditEntryView, AuditQuery, MemberView, TokenView } from '../api/api-types';
+import { fromLocalInputValue } from '../runs/run-list-query';
 
 /** The query parameter of a shareable invite link (`/settings/members?invite=<code>`). */
 const INVITE_CODE_PARAMETER = 'invite';
@@ -113,4 +114,56 @@ export function checkAuditAction(text: string): string | undefined {
     return `"${trimmed}" is not an action: write one such as token.created, or a prefix ending in a dot such as token.`;
   }
   return undefined;
+}
+
+/** The audit log filters as the form holds them: `from` and `to` are `datetime-local` values, '' when open. */
+export interface AuditFilters {
+  readonly resourceType: string;
+  readonly action: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * The problem of the audit log's time range, or undefined: each end may be left open, and "From" must
+ * come before "To".
+ * @example checkAuditRange('2026-03-01T10:00', '2026-03-01T09:00') // '“From” is after “To”, …'
+ */
+export function checkAuditRange(from: string, to: string): string | undefined {
+  const ends = [
+    { name: 'From', value: from },
+    { name: 'To', value: to },
+  ].map((end) => ({ ...end, iso: fromLocalInputValue(end.value) }));
+  const bad = ends.find((end) => end.value !== '' && end.iso === undefined);
+  if (bad !== undefined) {
+    return `“${bad.name}” (“${bad.value}”) is not a date and time: pick one in the ${bad.name} box, or clear it.`;
+  }
+  const [start, stop] = ends.map((end) => (end.iso === undefined ? undefined : Date.parse(end.iso)));
+  if (start === undefined || stop === undefined || start < stop) return undefined;
+  return start === stop
+    ? '“From” and “To” are the same minute, so no entry can fall between them: pick a later “To”.'
+    : '“From” is after “To”, so no entry can fall between them: pick an earlier “From” or a later “To”.';
+}
+
+/**
+ * The query of the audit log for applied filters and a page: empty filters are left out, and the ends
+ * of the time range are sent as the instants `after` and `before` (read in the reader's time zone).
+ * Check the range with `checkAuditRange` first: an end that is not a date and time is left out.
+ * @example toAuditQuery({ resourceType: 'token', action: '', from: '2026-03-01T09:00', to: '' }, { take: 50, skip: 0 })
+ */
+export function toAuditQuery(
+  filters: AuditFilters,
+  page: { readonly take: number; readonly skip: number },
+): AuditQuery {
+  const action = filters.action.trim();
+  const after = fromLocalInputValue(filters.from);
+  const before = fromLocalInputValue(filters.to);
+  return {
+    take: page.take,
+    skip: page.skip,
+    ...(filters.resourceType === '' ? {} : { resourceType: filters.resourceType }),
+    ...(action === '' ? {} : { action }),
+    ...(after === undefined ? {} : { after }),
+    ...(before === undefined ? {} : { before }),
+  };
 }

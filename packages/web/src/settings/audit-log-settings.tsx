@@ -1,29 +1,29 @@
 /**
  * The organization's audit log, newest first: who did what to which resource, when, and the result;
- * filtered by resource type and action, fifty entries at a time with "Load more".
+ * filtered by resource type, action and time range, fifty entries at a time with "Load more".
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { ApiError } from '../api/api-client';
 import { useApi } from '../api/api-context';
 import type { AuditEntryView } from '../api/api-types';
-import { SelectField, TextField } from '../editor/form-fields';
+import { FieldProblemText, SelectField, TextField } from '../editor/form-fields';
 import { formatTimestamp } from '../format/format-time';
 import { AdminError } from './admin-error';
 import {
   AUDIT_RESOURCE_TYPES,
+  type AuditFilters,
   appendAuditPage,
   checkAuditAction,
+  checkAuditRange,
   describeAuditDetails,
   describeAuditResult,
+  toAuditQuery,
 } from './admin-lists';
 import type { AdminScope } from './admin-scope';
 
 const PAGE_SIZE = 50;
 
-interface Filters {
-  readonly resourceType: string;
-  readonly action: string;
-}
+const NO_FILTERS: AuditFilters = { resourceType: '', action: '', from: '', to: '' };
 
 type LogState =
   | { readonly status: 'loading' }
@@ -39,20 +39,43 @@ function toApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError(0, 'INTERNAL', String(error));
 }
 
+/** A `datetime-local` box of the time range; the range's problem, shared by both boxes, shows under them. */
+function RangeBox(props: {
+  readonly label: string;
+  readonly value: string;
+  readonly problemId: string | undefined;
+  readonly onChange: (value: string) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="form-field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        type="datetime-local"
+        value={props.value}
+        className={props.problemId === undefined ? undefined : 'input-invalid'}
+        aria-invalid={props.problemId === undefined ? undefined : true}
+        aria-describedby={props.problemId}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    </div>
+  );
+}
+
 export function AuditLogSettings({ scope }: { readonly scope: AdminScope }) {
   const api = useApi();
   const [resourceType, setResourceType] = useState('');
   const [actionText, setActionText] = useState('');
-  const [applied, setApplied] = useState<Filters>({ resourceType: '', action: '' });
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [applied, setApplied] = useState<AuditFilters>(NO_FILTERS);
   const [generation, setGeneration] = useState(0);
   const [state, setState] = useState<LogState>({ status: 'loading' });
   const actionProblem = checkAuditAction(actionText);
-  const query = (skip: number) => ({
-    take: PAGE_SIZE,
-    skip,
-    ...(applied.resourceType === '' ? {} : { resourceType: applied.resourceType }),
-    ...(applied.action === '' ? {} : { action: applied.action }),
-  });
+  const rangeProblem = checkAuditRange(from, to);
+  const rangeProblemId = `${useId()}-range-problem`;
+  const query = (skip: number) => toAuditQuery(applied, { take: PAGE_SIZE, skip });
   // biome-ignore lint/correctness/useExhaustiveDependencies: `query` reads only `applied`
   useEffect(() => {
     let current = true;
@@ -89,8 +112,8 @@ export function AuditLogSettings({ scope }: { readonly scope: AdminScope }) {
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          if (actionProblem) return;
-          setApplied({ resourceType, action: actionText.trim() });
+          if (actionProblem || rangeProblem) return;
+          setApplied({ resourceType, action: actionText.trim(), from, to });
           setGeneration((value) => value + 1);
         }}
       >
@@ -109,10 +132,25 @@ export function AuditLogSettings({ scope }: { readonly scope: AdminScope }) {
             problem={actionProblem ? { message: actionProblem, severity: 'error' } : undefined}
             onChange={setActionText}
           />
+          <RangeBox
+            label="From"
+            value={from}
+            problemId={rangeProblem ? rangeProblemId : undefined}
+            onChange={setFrom}
+          />
+          <RangeBox
+            label="To"
+            value={to}
+            problemId={rangeProblem ? rangeProblemId : undefined}
+            onChange={setTo}
+          />
           <button type="submit" className="button">
             Apply filters
           </button>
         </div>
+        {rangeProblem ? (
+          <FieldProblemText id={rangeProblemId} problem={{ message: rangeProblem, severity: 'error' }} />
+        ) : null}
       </form>
       {state.status === 'loading' ? <p className="loading">Loading the audit log…</p> : null}
       {state.status === 'error' ? (
