@@ -2,8 +2,9 @@
  * Benchmark: the run page with traces of 10,000 and 100,000 spans, in Debian's Chromium, against a
  * baseline of 1,000 spans measured in the same run. Prints how long the page takes to show its first
  * rows (from navigation, and from the moment the trace's data arrived, with the decode and assembly
- * steps it spends on), the frames of a scroll from the first row to the last, a selector search, and
- * the graph layout, with the targets beside them (10k: first render ≤ 300 ms, frames ≤ 16 ms; 100k:
+ * steps it spends on), the frames of a scroll from the first row to the last and of one back up (the
+ * first scroll also meets the one-off garbage collection of the freshly built trace), a selector
+ * search, and the graph layout, with the targets beside them (10k: first render ≤ 300 ms, frames ≤ 16 ms; 100k:
  * first render ≤ 1.5 s). Figures only: nothing here passes or fails on time.
  *
  * A frame's time is the work the page's main thread does in it, read from Chromium's own trace of the
@@ -34,14 +35,9 @@ interface Figures {
   readonly firstRenderMs: number;
   readonly decodeMs: number;
   readonly assembleMs: number;
-  /** Main-thread work per frame of a scroll from the first row to the last, one step per frame. */
-  readonly frameMedianMs: number;
-  readonly frameP95Ms: number;
-  readonly frameMaxMs: number;
-  /** Gaps between animation frames during that scroll, and how many exceeded 1.5 refresh intervals. */
-  readonly intervalMedianMs: number;
-  readonly intervalMaxMs: number;
-  readonly droppedFrames: number;
+  /** The first scroll from the first row to the last, then one back up to the first. */
+  readonly first: ScrollFigures;
+  readonly steady: ScrollFigures;
   /** Rows in the DOM at the end of the scroll (only the visible ones should be). */
   readonly rowsInDom: number;
   /** Typing a selector to the match count shown. */
@@ -54,6 +50,16 @@ interface Figures {
 function percentile(values: readonly number[], fraction: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? 0;
+}
+
+interface ScrollFigures {
+  /** Main-thread work per frame of the scroll, one step per frame. */
+  readonly frameMedianMs: number;
+  readonly frameP95Ms: number;
+  readonly frameMaxMs: number;
+  /** Gaps between animation frames during that scroll, and how many exceeded 1.5 refresh intervals. */
+  readonly intervalMaxMs: number;
+  readonly droppedFrames: number;
 }
 
 interface TraceEvent {
@@ -81,7 +87,10 @@ function frameWorkOf(events: readonly TraceEvent[]): number[] {
   // Tasks may nest (a task run inside another): keep the outermost, as disjoint [start, end) spans.
   const tasks: { start: number; end: number }[] = [];
   const sorted = onMain
-    .filter((event) => event.ph === 'X' && event.name === 'RunTask')
+    .filter(
+      (event) =>
+        event.ph === 'X' && (event.name === 'RunTask' || event.name === 'ThreadControllerImpl::RunTask'),
+    )
     .sort((a, b) => a.ts - b.ts);
   for (const task of sorted) {
     const end = task.ts + (task.dur ?? 0);
@@ -104,6 +113,56 @@ function frameWorkOf(events: readonly TraceEvent[]): number[] {
     frames.push(busyUs / 1000);
   }
   return frames;
+}
+
+/**
+ * Scrolls the timeline from one end to the other in `SCROLL_STEPS` frames, once the page is idle, and
+ * measures each frame in a Chromium trace.
+ */
+async function scrollPass(browser: Browser, page: Page, direction: 'down' | 'up'): Promise<ScrollFigures> {
+  await page.evaluate(
+    () => new Promise<void>((resolve) => requestIdleCallback(() => resolve(), { timeout: 5000 })),
+  );
+  await browser.startTracing(page, {
+    categories: ['toplevel', 'blink.user_timing'],
+  });
+  const intervals = await page.evaluate(
+    async ({ steps, down }) => {
+      const tree = document.querySelector<HTMLElement>('[role=tree]');
+      if (tree === null) throw new Error('no timeline on the page');
+      const scrollRange = tree.scrollHeight - tree.clientHeight;
+      const times: number[] = [];
+      // Each frame marks its start; step 0 only starts the first frame, and one frame more after the
+      // last step renders the rows of that step. (No named helper: tsx would wrap it in `__name`.)
+      let last = 0;
+      for (let step = 0; step <= steps + 1; step++) {
+        if (step >= 1 && step <= steps) tree.scrollTop = (scrollRange * (down ? step : steps - step)) / steps;
+        // performance.now(), not the callback's argument: that is the frame's planned start, which
+        // hides a frame that started late.
+        const now = await new Promise<number>((resolve) =>
+          requestAnimationFrame(() => {
+            performance.mark('tracecheck:frame');
+            resolve(performance.now());
+          }),
+        );
+        if (step >= 1 && step <= steps) times.push(now - last);
+        last = now;
+      }
+      return times;
+    },
+    { steps: SCROLL_STEPS, down: direction === 'down' },
+  );
+  const traced = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+  const frames = frameWorkOf(traced.traceEvents);
+  if (frames.length < SCROLL_STEPS) throw new Error(`the trace shows ${frames.length} frames of the scroll`);
+  const refreshMs = percentile(intervals, 0.5);
+  return {
+    frameMedianMs: percentile(frames, 0.5),
+    frameP95Ms: percentile(frames, 0.95),
+    frameMaxMs: Math.max(...frames),
+    intervalMaxMs: Math.max(...intervals),
+    droppedFrames: intervals.filter((interval) => interval > refreshMs * 1.5).length,
+  };
 }
 
 async function measureOf(page: Page, name: string): Promise<number> {
@@ -133,36 +192,9 @@ async function measure(browser: Browser, page: Page, baseUrl: string, spans: num
     return trace === undefined || firstRowAt === undefined ? Number.NaN : firstRowAt - trace.responseEnd;
   });
 
-  await browser.startTracing(page, {
-    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
-  });
-  const intervals = await page.evaluate(async (steps) => {
-    const tree = document.querySelector<HTMLElement>('[role=tree]');
-    if (tree === null) throw new Error('no timeline on the page');
-    const scrollRange = tree.scrollHeight - tree.clientHeight;
-    const times: number[] = [];
-    // Each frame marks its start; step 0 only starts the first frame, and one frame more after the
-    // last step renders the rows of that step. (No named helper: tsx would wrap it in `__name`.)
-    let last = 0;
-    for (let step = 0; step <= steps + 1; step++) {
-      if (step >= 1 && step <= steps) tree.scrollTop = (scrollRange * step) / steps;
-      // performance.now(), not the callback's argument: that is the frame's planned start, which
-      // hides a frame that started late.
-      const now = await new Promise<number>((resolve) =>
-        requestAnimationFrame(() => {
-          performance.mark('tracecheck:frame');
-          resolve(performance.now());
-        }),
-      );
-      if (step >= 1 && step <= steps) times.push(now - last);
-      last = now;
-    }
-    return times;
-  }, SCROLL_STEPS);
-  const traced = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
-  const frames = frameWorkOf(traced.traceEvents);
-  if (frames.length < SCROLL_STEPS) throw new Error(`the trace shows ${frames.length} frames of the scroll`);
-  const refreshMs = percentile(intervals, 0.5);
+  // A person reads the first screen before scrolling: each scroll starts once the page is idle.
+  const first = await scrollPass(browser, page, 'down');
+  const steady = await scrollPass(browser, page, 'up');
   const rowsInDom = await page.getByRole('treeitem').count();
 
   const search = page.getByRole('searchbox', { name: 'Search spans by text or selector' });
@@ -184,12 +216,8 @@ async function measure(browser: Browser, page: Page, baseUrl: string, spans: num
     firstRenderMs,
     decodeMs: await measureOf(page, 'tracecheck:decode-otlp'),
     assembleMs: await measureOf(page, 'tracecheck:assemble-trace'),
-    frameMedianMs: percentile(frames, 0.5),
-    frameP95Ms: percentile(frames, 0.95),
-    frameMaxMs: Math.max(...frames),
-    intervalMedianMs: refreshMs,
-    intervalMaxMs: Math.max(...intervals),
-    droppedFrames: intervals.filter((interval) => interval > refreshMs * 1.5).length,
+    first,
+    steady,
     rowsInDom,
     searchMs,
     graphLayoutMs: await measureOf(page, 'tracecheck:graph-layout'),
@@ -242,12 +270,14 @@ const rows: readonly [string, (figures: Figures) => number, (value: number) => s
   ['data → first render', (f) => f.firstRenderMs, ms],
   ['  decode OTLP/protobuf', (f) => f.decodeMs, ms],
   ['  assemble trace', (f) => f.assembleMs, ms],
-  ['scroll frame work, median', (f) => f.frameMedianMs, ms],
-  ['scroll frame work, p95', (f) => f.frameP95Ms, ms],
-  ['scroll frame work, max', (f) => f.frameMaxMs, ms],
-  ['frame interval, median', (f) => f.intervalMedianMs, ms],
-  ['frame interval, max', (f) => f.intervalMaxMs, ms],
-  [`dropped frames of ${SCROLL_STEPS}`, (f) => f.droppedFrames, String],
+  ['first scroll: frame median', (f) => f.first.frameMedianMs, ms],
+  ['first scroll: frame p95', (f) => f.first.frameP95Ms, ms],
+  ['first scroll: worst frame', (f) => f.first.frameMaxMs, ms],
+  ['first scroll: dropped frames', (f) => f.first.droppedFrames, String],
+  ['then: frame median', (f) => f.steady.frameMedianMs, ms],
+  ['then: frame p95', (f) => f.steady.frameP95Ms, ms],
+  ['then: worst frame', (f) => f.steady.frameMaxMs, ms],
+  ['then: dropped frames', (f) => f.steady.droppedFrames, String],
   ['rows in the DOM', (f) => f.rowsInDom, String],
   ['selector search', (f) => f.searchMs, ms],
   ['graph layout (worker)', (f) => f.graphLayoutMs, ms],
@@ -264,11 +294,18 @@ console.log(
   `  10k spans: first render after the data ${ms(ten.firstRenderMs)} (target ≤ 300 ms, ${verdict(ten.firstRenderMs, 300)})`,
 );
 console.log(
-  `  10k spans: worst scroll frame (main-thread work) ${ms(ten.frameMaxMs)} (target ≤ 16 ms, ${verdict(ten.frameMaxMs, 16)})`,
-);
-console.log(
   `  100k spans: first render after the data ${ms(hundred.firstRenderMs)} (target ≤ 1.5 s, ${verdict(hundred.firstRenderMs, 1500)})`,
 );
-console.log(
-  `  100k spans: worst scroll frame (main-thread work) ${ms(hundred.frameMaxMs)} (target ≤ 16 ms, ${verdict(hundred.frameMaxMs, 16)})`,
-);
+for (const [label, figures] of [
+  ['10k', ten],
+  ['100k', hundred],
+] as const) {
+  for (const [pass, scroll] of [
+    ['first scroll', figures.first],
+    ['scroll after it', figures.steady],
+  ] as const) {
+    console.log(
+      `  ${label} spans, ${pass}: worst frame (main-thread work) ${ms(scroll.frameMaxMs)} (target ≤ 16 ms, ${verdict(scroll.frameMaxMs, 16)})`,
+    );
+  }
+}

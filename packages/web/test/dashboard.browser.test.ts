@@ -106,6 +106,17 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () =
     await lastRow.waitFor();
     expect(await lastRow.isVisible()).toBe(true);
     expect(await runPage.getByRole('treeitem').count()).toBeLessThan(150);
+    // Row elements are reused in place while scrolling; aria-owns lists them top to bottom, ending
+    // with the last span.
+    const owned = await tree.evaluate((element) =>
+      (element.getAttribute('aria-owns') ?? '').split(' ').map((id) => {
+        const row = document.getElementById(id);
+        return { top: row?.getBoundingClientRect().top ?? Number.NaN, spanId: row?.dataset.spanId };
+      }),
+    );
+    expect(owned.length).toBe(await runPage.getByRole('treeitem').count());
+    expect(owned.every((row, i) => i === 0 || row.top > owned[i - 1]!.top)).toBe(true);
+    expect(owned.at(-1)?.spanId).toBe(lastSpanId);
     await tree.evaluate((element) => {
       element.scrollTop = 0;
     });

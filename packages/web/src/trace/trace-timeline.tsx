@@ -358,16 +358,20 @@ export function TraceTimeline(props: TraceTimelineProps) {
 
   const start = Math.max(0, firstRow - OVERSCAN_ROWS);
   const end = Math.min(rows.length, firstRow + viewportRows + OVERSCAN_ROWS);
-  // Rows are keyed by their slot in a ring as wide as the window, not by span: a row scrolled out is
-  // reused for the row scrolled in, so scrolling updates a few attributes and texts of existing
-  // elements instead of removing and creating elements (less work and less garbage per frame).
-  const slots = viewportRows + 2 * OVERSCAN_ROWS;
+  // Rows live in slots of a ring as wide as the window, in slot order, keyed by slot: the row scrolled
+  // out gives its element to the row scrolled in, so scrolling changes a few attributes and texts of
+  // elements that never move in the DOM, instead of creating, removing or reordering elements (less
+  // work and less garbage per frame). The tree's aria-owns gives assistive technology the rows in
+  // their visual order.
+  const slots = Math.max(1, end - start, viewportRows + 2 * OVERSCAN_ROWS);
   const rendered = [];
-  for (let row = start; row < end; row++) {
+  for (let slot = 0; slot < slots; slot++) {
+    const row = start + ((((slot - start) % slots) + slots) % slots);
+    if (row >= end) continue;
     const index = rows[row]!;
     rendered.push(
       <TimelineRow
-        key={row % slots}
+        key={slot}
         trace={trace}
         index={index}
         position={row}
@@ -384,6 +388,8 @@ export function TraceTimeline(props: TraceTimelineProps) {
       />,
     );
   }
+  const visualOrder = [];
+  for (let row = start; row < end; row++) visualOrder.push(rowDomId(rows[row]!));
 
   return (
     <div className="timeline">
@@ -393,6 +399,7 @@ export function TraceTimeline(props: TraceTimelineProps) {
         className="timeline-viewport"
         role="tree"
         aria-label={label}
+        aria-owns={visualOrder.join(' ')}
         aria-activedescendant={selectedRow >= 0 && selected !== null ? rowDomId(selected) : undefined}
         // The tree takes the focus and points at the selected row (aria-activedescendant).
         tabIndex={0}
