@@ -6,11 +6,9 @@
  *
  * With `TRACECHECK_SCREENSHOTS=<folder>` it also saves 1280×800 PNGs of the members and tokens pages.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, warnWhenChromiumMissing } from './browser-test-support';
+import { eventually, saveScreenshot, warnWhenChromiumMissing } from './browser-test-support';
 import {
   buildDashboard,
   CHROMIUM,
@@ -24,9 +22,6 @@ import {
 const ACTION_TIMEOUT_MS = 60_000;
 const VIEWPORT = { width: 1280, height: 800 };
 const ORGANIZATION = 'local';
-const SCREENSHOTS_DIR = process.env.TRACECHECK_SCREENSHOTS
-  ? path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.TRACECHECK_SCREENSHOTS)
-  : undefined;
 
 warnWhenChromiumMissing('the dashboard administration tests');
 
@@ -76,20 +71,12 @@ describe.skipIf(!hasChromium)(
       return response.status;
     }
 
-    async function screenshot(name: string): Promise<void> {
-      if (SCREENSHOTS_DIR === undefined) return;
-      // Let fonts and layout settle before the picture.
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
-      await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`) });
-    }
-
     async function openSettings(section: string, heading: string): Promise<void> {
       await page.goto(`${product.url}/settings/${section}`);
       await page.getByRole('heading', { name: heading, level: 2 }).waitFor();
     }
 
     beforeAll(async () => {
-      if (SCREENSHOTS_DIR !== undefined) mkdirSync(SCREENSHOTS_DIR, { recursive: true });
       await buildDashboard();
       product = await startProduct();
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -127,7 +114,7 @@ describe.skipIf(!hasChromium)(
       // Nobody demotes or removes themselves by a stray click.
       expect(await owner.getByRole('combobox').count()).toBe(0);
       expect(await owner.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
-      await screenshot('settings-members');
+      await saveScreenshot(page, 'settings-members');
     });
 
     it('creates an invite, shows its link once, lists it, and revokes it', async () => {
@@ -204,7 +191,7 @@ describe.skipIf(!hasChromium)(
       tokenId = created?.id ?? '';
       // The list shows the prefix only, never the secret.
       expect(await row.textContent()).not.toContain(plaintext);
-      await screenshot('settings-tokens');
+      await saveScreenshot(page, 'settings-tokens');
 
       await secret.getByRole('button', { name: 'Done' }).click();
       await secret.waitFor({ state: 'detached' });

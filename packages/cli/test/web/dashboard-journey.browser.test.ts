@@ -8,11 +8,9 @@
  * With `TRACECHECK_SCREENSHOTS=<folder>` it also saves 1280×800 PNGs of the main pages into that folder
  * (the README's screenshots: `TRACECHECK_SCREENSHOTS=docs/screenshots npx vitest run <this file>`).
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, warnWhenChromiumMissing } from './browser-test-support';
+import { eventually, saveScreenshot, warnWhenChromiumMissing } from './browser-test-support';
 import {
   buildDashboard,
   CHROMIUM,
@@ -25,9 +23,6 @@ import {
 const EVENTUALLY_TIMEOUT_MS = 30_000;
 const RUN_TIMEOUT_MS = 120_000;
 const VIEWPORT = { width: 1280, height: 800 };
-const SCREENSHOTS_DIR = process.env.TRACECHECK_SCREENSHOTS
-  ? path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.TRACECHECK_SCREENSHOTS)
-  : undefined;
 
 warnWhenChromiumMissing('the dashboard journey');
 
@@ -41,14 +36,6 @@ describe.skipIf(!hasChromium)('a user journey through the dashboard', { timeout:
   let testId = '';
   let firstRunId = '';
   let secondRunId = '';
-
-  async function screenshot(name: string): Promise<void> {
-    if (SCREENSHOTS_DIR === undefined) return;
-    // Let fonts, layout and the last live update settle before the picture.
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`) });
-  }
 
   function runUrlPattern(tab: string): RegExp {
     return new RegExp(`/test/${testId}/run/\\d+/${tab}`);
@@ -75,7 +62,6 @@ describe.skipIf(!hasChromium)('a user journey through the dashboard', { timeout:
   }
 
   beforeAll(async () => {
-    if (SCREENSHOTS_DIR !== undefined) mkdirSync(SCREENSHOTS_DIR, { recursive: true });
     await buildDashboard();
     product = await startProduct();
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -131,7 +117,7 @@ describe.skipIf(!hasChromium)('a user journey through the dashboard', { timeout:
     await page.getByLabel('Spec 2 assertion 1').fill('attr:http.status_code = 200');
     await page.getByLabel('Name', { exact: true }).focus();
     await page.evaluate(() => window.scrollTo(0, 0));
-    await screenshot('test-editor');
+    await saveScreenshot(page, 'test-editor');
     await page.getByRole('button', { name: 'Create test' }).click();
     const saved = page.getByRole('status').filter({ hasText: 'Created' });
     await saved.waitFor();
@@ -176,12 +162,12 @@ describe.skipIf(!hasChromium)('a user journey through the dashboard', { timeout:
     );
     expect(await selected.isVisible()).toBe(true);
     expect(await failed.getAttribute('class')).toContain('is-current');
-    await screenshot('run-test-failed');
+    await saveScreenshot(page, 'run-test-failed');
     // The Trace tab keeps the span selected and shows its details: the observed status code.
     await page.getByRole('tab', { name: /^Trace/ }).click();
     await eventually(() => page.locator('.span-details h2').textContent()).toBe('POST /orders');
     expect(await page.locator('.span-details').textContent()).toContain('201');
-    await screenshot('run-trace');
+    await saveScreenshot(page, 'run-trace');
     await page.getByRole('tab', { name: /^Test/ }).click();
   });
 
@@ -234,7 +220,7 @@ describe.skipIf(!hasChromium)('a user journey through the dashboard', { timeout:
     await eventually(() => page.locator('.compare-summary').textContent()).toMatch(
       /^0 added · 0 missing · \d+ slower/,
     );
-    await screenshot('run-compare');
+    await saveScreenshot(page, 'run-compare');
   });
 
   it('visits the settings pages', async () => {
@@ -250,11 +236,11 @@ describe.skipIf(!hasChromium)('a user journey through the dashboard', { timeout:
       await nav.getByRole('link', { name: section }).click();
       await eventually(() => page.locator('#settings-section-title').textContent()).toBe(section);
       await page.getByLabel(control, { exact: true }).first().waitFor();
-      if (section === 'Data store') await screenshot('settings');
+      if (section === 'Data store') await saveScreenshot(page, 'settings');
     }
 
     await page.getByRole('link', { name: 'Tests', exact: true }).first().click();
     await page.getByRole('link', { name: 'Create an order', exact: true }).waitFor();
-    await screenshot('tests');
+    await saveScreenshot(page, 'tests');
   });
 });

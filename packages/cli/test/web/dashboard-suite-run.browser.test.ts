@@ -7,7 +7,7 @@
  */
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, warnWhenChromiumMissing } from './browser-test-support';
+import { eventually, saveScreenshot, warnWhenChromiumMissing } from './browser-test-support';
 import {
   buildDashboard,
   CHROMIUM,
@@ -173,6 +173,7 @@ describe.skipIf(!hasChromium)(
       );
       await eventually(() => first.textContent()).toContain('ORDER_ID = 7');
       await eventually(() => second.textContent()).toMatch(/ORDER_ID = 7 \(output of step 1\)/);
+      await saveScreenshot(page, 'suite-run');
 
       const suiteRun = await api<{ steps: RunJson[] }>('GET', `/testsuites/order-flow/run/${suiteRunId}`);
       const firstRunId = suiteRun.steps[0]?.id ?? '';
