@@ -27,18 +27,13 @@ import {
   traceFromRecords,
 } from '@tracecheck/core';
 import { createSyntheticOtlpTrace, SYNTHETIC_TRACE_ID } from '../packages/web/test/synthetic-otlp-trace';
+import { measureTime, medianTiming, type Timing } from './timing';
 
 export interface AssembleBenchOptions {
   /** Trace sizes, in spans (default 10 000 and 100 000). */
   readonly sizes?: readonly number[];
   /** Timed runs per figure; the median is reported (default 7). */
   readonly iterations?: number;
-}
-
-/** Wall-clock and CPU time of one measurement, in milliseconds. */
-export interface Timing {
-  readonly wallMs: number;
-  readonly cpuMs: number;
 }
 
 export interface SizeResult {
@@ -52,28 +47,6 @@ export interface SizeResult {
   readonly idMap: Timing;
   /** `JSON.parse` of the OTLP/JSON text of the same trace. */
   readonly jsonParse: Timing;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function measureTime(run: () => void): Timing {
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  run();
-  const wallMs = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
-}
-
-function medianTiming(timings: readonly Timing[]): Timing {
-  return {
-    wallMs: median(timings.map((t) => t.wallMs)),
-    cpuMs: median(timings.map((t) => t.cpuMs)),
-  };
 }
 
 /**

@@ -32,6 +32,7 @@ import {
   type Trace,
   type TraceId,
 } from '@tracecheck/core';
+import { measureTime, medianTiming, type Timing } from './timing';
 
 /** Specs' selectors: descendant, child, :has, :not, positional pseudo-classes, unions, operators. */
 export const BENCH_SELECTORS: readonly string[] = [
@@ -57,10 +58,6 @@ export interface SelectorBenchOptions {
 }
 
 /** Wall-clock and CPU time of one measurement, in milliseconds. */
-export interface Timing {
-  readonly wallMs: number;
-  readonly cpuMs: number;
-}
 
 export interface ShapeResult {
   /** The set evaluated on a trace already seen (the target applies to this figure). */
@@ -160,28 +157,6 @@ function buildTrace(shape: 'random-tree' | 'deep-chain', size: number, seed: num
     });
   }
   return assembleTrace('4bf92f3577b34da6a3ce929d0e0e4736' as TraceId, inputs, { nowUnixNano: () => base });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function measureTime(run: () => void): Timing {
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  run();
-  const wallMs = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
-}
-
-function medianTiming(timings: readonly Timing[]): Timing {
-  return {
-    wallMs: median(timings.map((t) => t.wallMs)),
-    cpuMs: median(timings.map((t) => t.cpuMs)),
-  };
 }
 
 /**
