@@ -20,7 +20,7 @@ const BENCHES: readonly { name: string; file: string; about: string }[] = [
   { name: 'ingest', file: 'ingest.ts', about: 'agent OTLP ingest (HTTP and gRPC) vs a bare decoding server' },
   {
     name: 'dashboard',
-    file: '../packages/web/bench/dashboard-trace.ts',
+    file: 'dashboard.ts',
     about: 'run page with 100k spans in Chromium vs 1k',
   },
   {

@@ -12,7 +12,7 @@
  * gap between two animation frames is printed too, but it cannot go below the display's 16.7 ms
  * refresh interval, so it shows dropped frames rather than cost.
  *
- * Run: node --import tsx packages/web/bench/dashboard-trace.ts
+ * Run: node --import tsx bench/dashboard.ts (or `npm run bench -- dashboard`)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,11 +20,15 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { createDashboardFixtures, ORDER_RUN_ID, ORDER_TEST_ID } from '../test/dashboard-fixtures';
-import { serveDashboard } from '../test/serve-dashboard';
+import {
+  createDashboardFixtures,
+  ORDER_RUN_ID,
+  ORDER_TEST_ID,
+} from '../packages/web/test/dashboard-fixtures';
+import { serveDashboard } from '../packages/web/test/serve-dashboard';
 
 const CHROMIUM = '/usr/bin/chromium';
-const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../packages/web');
 const SCROLL_STEPS = 120;
 
 interface Figures {
