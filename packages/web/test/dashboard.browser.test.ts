@@ -56,6 +56,8 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () =
 
   async function openPage(href: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // Playwright waits 30 s by default; a loaded CI machine can take longer to render a page.
+    page.setDefaultTimeout(60_000);
     page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
     await page.goto(`${server.url}${href}`);
     return page;

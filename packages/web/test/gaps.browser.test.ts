@@ -105,6 +105,8 @@ describe.skipIf(!hasChromium)('dashboard gaps in Chromium', { timeout: 120_000 }
 
   async function openPage(href: string, prepare?: (page: Page) => Promise<void>): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // Playwright waits 30 s by default; a loaded CI machine can take longer to render a page.
+    page.setDefaultTimeout(60_000);
     pages.push(page);
     page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
     await prepare?.(page);

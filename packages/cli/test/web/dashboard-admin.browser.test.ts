@@ -6,17 +6,10 @@
  *
  * With `TRACECHECK_SCREENSHOTS=<folder>` it also saves 1280×800 PNGs of the members and tokens pages.
  */
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, saveScreenshot, warnWhenChromiumMissing } from './browser-test-support';
-import {
-  buildDashboard,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  hasChromium,
-  type RunningProduct,
-  startProduct,
-} from './start-dashboard';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventually, saveScreenshot, useDashboard, warnWhenChromiumMissing } from './browser-test-support';
+import { hasChromium } from './start-dashboard';
 
 /** Generous: the machine running the tests may be heavily loaded. */
 const ACTION_TIMEOUT_MS = 60_000;
@@ -45,59 +38,36 @@ describe.skipIf(!hasChromium)(
   'dashboard administration against tracecheck start',
   { timeout: 180_000 },
   () => {
-    let product: RunningProduct;
-    let browser: Browser;
-    let context: BrowserContext;
+    const dashboard = useDashboard({ context: { viewport: VIEWPORT }, actionTimeoutMs: ACTION_TIMEOUT_MS });
+    const { api } = dashboard;
     let page: Page;
-    const pageErrors: string[] = [];
     let inviteId = '';
     let tokenId = '';
 
-    async function api<T>(method: string, apiPath: string, token = product.adminToken): Promise<T> {
-      const response = await fetch(`${product.url}/api${apiPath}`, {
-        method,
-        headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      });
-      if (!response.ok)
-        throw new Error(`${method} ${apiPath} answered ${response.status}: ${await response.text()}`);
-      return (await response.json()) as T;
-    }
-
     async function statusWithToken(token: string): Promise<number> {
-      const response = await fetch(`${product.url}/api/tests`, {
+      const response = await fetch(`${dashboard.product.url}/api/tests`, {
         headers: { authorization: `Bearer ${token}` },
       });
       await response.body?.cancel();
       return response.status;
     }
 
+    /** The row of the table named `table` that mentions `text`. */
+    function rowOf(table: string, text: string) {
+      return page.getByRole('table', { name: table }).getByRole('row').filter({ hasText: text });
+    }
+
     async function openSettings(section: string, heading: string): Promise<void> {
-      await page.goto(`${product.url}/settings/${section}`);
+      await page.goto(`${dashboard.product.url}/settings/${section}`);
       await page.getByRole('heading', { name: heading, level: 2 }).waitFor();
     }
 
     beforeAll(async () => {
-      await buildDashboard();
-      product = await startProduct();
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-      context = await browser.newContext({ viewport: VIEWPORT });
-      context.setDefaultTimeout(ACTION_TIMEOUT_MS);
       // The clipboard of the copy buttons, as a user's browser grants it to the page it shows.
-      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: product.url });
-      if (product.signInLink === undefined) throw new Error('`tracecheck start` printed no sign-in link');
-      page = await context.newPage();
-      page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-      await page.goto(product.signInLink);
-      await page.waitForURL((url) => !url.pathname.startsWith('/api/'));
-    }, 300_000);
-
-    afterEach(() => {
-      expect(pageErrors, 'errors thrown in the page').toEqual([]);
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-      product?.stop();
+      await dashboard.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+        origin: dashboard.product.url,
+      });
+      page = await dashboard.newPage();
     });
 
     it('lists the owner among the members, and offers every admin section to them', async () => {
@@ -133,15 +103,12 @@ describe.skipIf(!hasChromium)(
       expect(await secret.textContent()).toContain("you won't see it again");
       const link = await secret.getByLabel('Invite link').inputValue();
       const code = await secret.getByLabel('Invite code').inputValue();
-      expect(link).toBe(`${product.url}/settings/members?invite=${encodeURIComponent(code)}`);
+      expect(link).toBe(`${dashboard.product.url}/settings/members?invite=${encodeURIComponent(code)}`);
       await secret.getByRole('button', { name: 'Copy invite link' }).click();
       await secret.getByRole('button', { name: 'Copied' }).waitFor();
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
 
-      const row = page
-        .getByRole('table', { name: 'Pending invites' })
-        .getByRole('row')
-        .filter({ hasText: 'ann@example.com' });
+      const row = rowOf('Pending invites', 'ann@example.com');
       await row.waitFor();
       expect(await row.textContent()).toContain('member');
       const invites = await api<InviteJson[]>('GET', `/organizations/${ORGANIZATION}/invites`);
@@ -179,10 +146,7 @@ describe.skipIf(!hasChromium)(
       expect(plaintext.length).toBeGreaterThan(20);
       expect(await statusWithToken(plaintext)).toBe(200);
 
-      const row = page
-        .getByRole('table', { name: 'Tokens' })
-        .getByRole('row')
-        .filter({ hasText: 'CI pipeline' });
+      const row = rowOf('Tokens', 'CI pipeline');
       await row.waitFor();
       expect(await row.textContent()).toContain('Environment runner');
       const tokens = await api<TokenJson[]>('GET', `/organizations/${ORGANIZATION}/tokens`);

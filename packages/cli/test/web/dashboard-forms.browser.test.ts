@@ -3,17 +3,9 @@
  * real product: `tracecheck start` in a fresh folder with the instrumented service as the system under
  * test. Tests are created, imported and edited through the forms, then checked through the API.
  */
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, warnWhenChromiumMissing } from './browser-test-support';
-import {
-  buildDashboard,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  hasChromium,
-  type RunningProduct,
-  startProduct,
-} from './start-dashboard';
+import { describe, expect, it } from 'vitest';
+import { eventually, useDashboard, warnWhenChromiumMissing } from './browser-test-support';
+import { hasChromium } from './start-dashboard';
 
 warnWhenChromiumMissing('the dashboard form tests');
 
@@ -28,71 +20,17 @@ interface TestJson {
 }
 
 describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { timeout: 120_000 }, () => {
-  let product: RunningProduct;
-  let browser: Browser;
-  let authorization = '';
-  let context: BrowserContext | undefined;
-  const pageErrors: string[] = [];
-
-  async function api<T>(method: string, apiPath: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${product.url}/api${apiPath}`, {
-      method,
-      headers: {
-        accept: 'application/json',
-        ...(authorization ? { authorization } : {}),
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!response.ok)
-      throw new Error(`${method} ${apiPath} answered ${response.status}: ${await response.text()}`);
-    return (await response.json()) as T;
-  }
-
-  async function openPage(href: string): Promise<Page> {
-    const page = context
-      ? await context.newPage()
-      : await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    await page.goto(`${product.url}${href}`);
-    return page;
-  }
-
-  beforeAll(async () => {
-    await buildDashboard();
-    product = await startProduct();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    // When the server asks browsers to sign in, the one-time link `tracecheck start` printed signs the
-    // browser in; the API checks below send the admin token `start` wrote.
-    if (product.adminToken) authorization = `Bearer ${product.adminToken}`;
-    const probe = await fetch(`${product.url}/api/tests`);
-    if (probe.status === 401) {
-      if (product.signInLink === undefined)
-        throw new Error('the server asks for sign-in and `tracecheck start` printed no sign-in link');
-      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
-      await page.goto(product.signInLink);
-      await page.close();
-    }
-  }, 300_000);
-
-  afterEach(() => {
-    expect(pageErrors, 'errors thrown in the page').toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    product?.stop();
-  });
+  const dashboard = useDashboard({ context: { viewport: { width: 1280, height: 900 } } });
+  const { api } = dashboard;
 
   it('creates an HTTP test through the form, runs it, and the run passes', async () => {
-    const page = await openPage('/tests');
+    const page = await dashboard.newPage('/tests');
     await page.getByRole('link', { name: 'Create a test' }).click();
     await page.getByRole('heading', { name: 'New test' }).waitFor();
     await page.getByRole('button', { name: 'Close import' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Create an order');
     await page.getByLabel('Method', { exact: true }).selectOption('POST');
-    await page.getByLabel('URL', { exact: true }).fill(`${product.serviceUrl}/orders`);
+    await page.getByLabel('URL', { exact: true }).fill(`${dashboard.product.serviceUrl}/orders`);
     await page.getByRole('button', { name: 'Add header' }).click();
     await page.getByLabel('Headers 1 key').fill('Content-Type');
     await page.getByLabel('Headers 1 value').fill('application/json');
@@ -114,7 +52,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
       type: 'http',
       httpRequest: {
         method: 'POST',
-        url: `${product.serviceUrl}/orders`,
+        url: `${dashboard.product.serviceUrl}/orders`,
         headers: [{ key: 'Content-Type', value: 'application/json' }],
         body: '{"qty": 2}',
       },
@@ -144,7 +82,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
   });
 
   it('shows a selector syntax error beside its field, with its column, and does not save', async () => {
-    const page = await openPage('/tests/new');
+    const page = await dashboard.newPage('/tests/new');
     await page.getByRole('button', { name: 'Close import' }).click();
     await page.getByRole('button', { name: 'Add spec' }).click();
     await page.getByLabel('Spec 1 selector').fill('span[name="x"');
@@ -168,11 +106,11 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
   });
 
   it('imports a test from a cURL command', async () => {
-    const page = await openPage('/tests/new');
+    const page = await dashboard.newPage('/tests/new');
     await page
       .getByLabel('cURL command')
       .fill(
-        `curl -X PUT '${product.serviceUrl}/orders?src=curl' \\\n  -H 'Content-Type: application/json' -H "X-Request-Id: abc" \\\n  --data-raw '{"sku": "a b"}' -u alice:s3cret`,
+        `curl -X PUT '${dashboard.product.serviceUrl}/orders?src=curl' \\\n  -H 'Content-Type: application/json' -H "X-Request-Id: abc" \\\n  --data-raw '{"sku": "a b"}' -u alice:s3cret`,
       );
     await page.getByRole('button', { name: 'Import into the form' }).click();
     await page.getByRole('status').filter({ hasText: 'Imported PUT' }).waitFor();
@@ -186,7 +124,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
     const imported = list.items.find((item) => item.spec.name === 'PUT /orders');
     expect(imported?.spec.trigger.httpRequest).toMatchObject({
       method: 'PUT',
-      url: `${product.serviceUrl}/orders?src=curl`,
+      url: `${dashboard.product.serviceUrl}/orders?src=curl`,
       headers: [
         { key: 'Content-Type', value: 'application/json' },
         { key: 'X-Request-Id', value: 'abc' },
@@ -198,7 +136,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
   });
 
   it('imports a YAML definition and reports its problems with their line', async () => {
-    const page = await openPage('/tests/new');
+    const page = await dashboard.newPage('/tests/new');
     await page.getByLabel('YAML', { exact: true }).check();
     await page
       .getByLabel('YAML definition', { exact: true })
@@ -215,7 +153,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
     const list = await api<{ items: TestJson[] }>('GET', '/tests');
     const test = list.items.find((item) => item.spec.name === 'Create an order');
     expect(test).toBeDefined();
-    const page = await openPage(`/test/${test?.spec.id}`);
+    const page = await dashboard.newPage(`/test/${test?.spec.id}`);
     await page.getByRole('link', { name: 'Edit' }).click();
     await page.getByRole('heading', { name: 'Edit Create an order' }).waitFor();
     await page.getByLabel('Spec 1 assertion 1').fill('attr:db.statement contains "INSERT INTO"');
@@ -230,7 +168,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
       'attr:tracetest.span.duration < 10s',
     ]);
 
-    await page.goto(`${product.url}/test/${test?.spec.id}`);
+    await page.goto(`${dashboard.product.url}/test/${test?.spec.id}`);
     await page.getByRole('button', { name: 'Versions (2)' }).click();
     await page.getByLabel('Version', { exact: true }).selectOption('1');
     const yaml = page.getByRole('figure', { name: 'YAML of version 1' });
@@ -240,7 +178,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
   });
 
   it('stores a variable set with a secret that is shown masked and never read back', async () => {
-    const page = await openPage('/variablesets');
+    const page = await dashboard.newPage('/variablesets');
     await page.getByRole('link', { name: 'New variable set' }).click();
     await page.getByLabel('Name', { exact: true }).fill('staging');
     await page.getByLabel('Id', { exact: true }).fill('staging');
@@ -265,7 +203,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
     ]);
 
     // Opened again: the secret's field is empty and says a value is stored; the page never holds it.
-    const again = await openPage('/variableset/staging');
+    const again = await dashboard.newPage('/variableset/staging');
     const secret = again.getByLabel('Variable 2 value');
     await secret.waitFor();
     expect(await secret.inputValue()).toBe('');
@@ -286,7 +224,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
   });
 
   it('tests the data store connection and shows each step', async () => {
-    const page = await openPage('/settings');
+    const page = await dashboard.newPage('/settings');
     await page.getByRole('heading', { name: 'Data store' }).waitFor();
     await page.getByLabel('Type', { exact: true }).selectOption('jaeger');
     await page.getByLabel('Endpoint (gRPC query API)').fill('127.0.0.1:1');
@@ -311,7 +249,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
   });
 
   it('saves a polling profile, refusing a duration it cannot read', async () => {
-    const page = await openPage('/settings/polling');
+    const page = await dashboard.newPage('/settings/polling');
     const timeout = page.getByLabel('Timeout', { exact: true });
     await timeout.fill('thirty seconds');
     await page.getByRole('alert').filter({ hasText: 'a duration such as' }).waitFor();
@@ -328,7 +266,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
   });
 
   it('saves the analyzer and the required gates', async () => {
-    const page = await openPage('/settings/analyzer');
+    const page = await dashboard.newPage('/settings/analyzer');
     await page.getByLabel('Minimum score').fill('70');
     await page.getByLabel('Weight of Span naming').fill('40');
     await page.getByRole('button', { name: 'Save analyzer' }).click();
@@ -352,7 +290,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
   });
 
   it('creates a suite from the tests and lists its steps', async () => {
-    const page = await openPage('/testsuites');
+    const page = await dashboard.newPage('/testsuites');
     await page.getByRole('link', { name: 'New suite' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Checkout');
     await page.getByLabel('Test to add').selectOption({ label: 'Create an order' });
@@ -377,7 +315,7 @@ describe.skipIf(!hasChromium)('dashboard forms against tracecheck start', { time
       '/settings/datastore',
       '/settings/analyzer',
     ]) {
-      const page = await openPage(href);
+      const page = await dashboard.newPage(href);
       await page.locator('form').first().waitFor();
       const unnamed = await page.evaluate(() =>
         [...document.querySelectorAll('input, select, textarea')]

@@ -8,17 +8,10 @@
  * With `TRACECHECK_SCREENSHOTS=<folder>` it also saves 1280×800 PNGs of the main pages into that folder
  * (the README's screenshots: `TRACECHECK_SCREENSHOTS=docs/screenshots npx vitest run <this file>`).
  */
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, saveScreenshot, warnWhenChromiumMissing } from './browser-test-support';
-import {
-  buildDashboard,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  hasChromium,
-  type RunningProduct,
-  startProduct,
-} from './start-dashboard';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventually, saveScreenshot, useDashboard, warnWhenChromiumMissing } from './browser-test-support';
+import { hasChromium } from './start-dashboard';
 
 const EVENTUALLY_TIMEOUT_MS = 30_000;
 const RUN_TIMEOUT_MS = 120_000;
@@ -27,11 +20,9 @@ const VIEWPORT = { width: 1280, height: 800 };
 warnWhenChromiumMissing('the dashboard journey');
 
 describe.skipIf(!hasChromium)('a user journey through the dashboard', { timeout: 180_000 }, () => {
-  let product: RunningProduct;
-  let browser: Browser;
-  let context: BrowserContext;
+  // Signing in is the journey's first step.
+  const dashboard = useDashboard({ context: { viewport: VIEWPORT, colorScheme: 'light' }, signIn: false });
   let page: Page;
-  const pageErrors: string[] = [];
   const streams: string[] = [];
   let testId = '';
   let firstRunId = '';
@@ -62,34 +53,20 @@ describe.skipIf(!hasChromium)('a user journey through the dashboard', { timeout:
   }
 
   beforeAll(async () => {
-    await buildDashboard();
-    product = await startProduct();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    page = await dashboard.newPage();
     page.on('request', (request) => {
       if (request.url().includes('/api/events/stream')) streams.push(request.url());
     });
-  }, 300_000);
-
-  afterEach(() => {
-    expect(pageErrors, 'errors thrown in the page').toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    product?.stop();
   });
 
   it('signs in with the one-time link `tracecheck start` printed', async () => {
-    const unsigned = await fetch(`${product.url}/api/tests`);
+    const unsigned = await fetch(`${dashboard.product.url}/api/tests`);
     expect(unsigned.status, 'the embedded server asks browsers to sign in').toBe(401);
-    expect(product.signInLink).toBeDefined();
-    await page.goto(product.signInLink ?? '');
-    await page.goto(`${product.url}/tests`);
+    expect(dashboard.product.signInLink).toBeDefined();
+    await page.goto(dashboard.product.signInLink ?? '');
+    await page.goto(`${dashboard.product.url}/tests`);
     await page.getByRole('link', { name: 'Create a test' }).first().waitFor();
-    const cookies = await context.cookies(product.url);
+    const cookies = await dashboard.context.cookies(dashboard.product.url);
     expect(cookies.length).toBeGreaterThan(0);
   });
 
@@ -99,7 +76,7 @@ describe.skipIf(!hasChromium)('a user journey through the dashboard', { timeout:
     await page.getByRole('button', { name: 'Close import' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Create an order');
     await page.getByLabel('Method', { exact: true }).selectOption('POST');
-    await page.getByLabel('URL', { exact: true }).fill(`${product.serviceUrl}/orders`);
+    await page.getByLabel('URL', { exact: true }).fill(`${dashboard.product.serviceUrl}/orders`);
     await page.getByRole('button', { name: 'Add header' }).click();
     await page.getByLabel('Headers 1 key').fill('Content-Type');
     await page.getByLabel('Headers 1 value').fill('application/json');

@@ -5,17 +5,9 @@
  * the first, is run from its page; its run page follows it live to the end. Runs outside a custom time
  * range are left out of the runs page.
  */
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, saveScreenshot, warnWhenChromiumMissing } from './browser-test-support';
-import {
-  buildDashboard,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  hasChromium,
-  type RunningProduct,
-  startProduct,
-} from './start-dashboard';
+import { describe, expect, it } from 'vitest';
+import { eventually, saveScreenshot, useDashboard, warnWhenChromiumMissing } from './browser-test-support';
+import { hasChromium } from './start-dashboard';
 
 const RUN_TIMEOUT_MS = 150_000;
 const VIEWPORT = { width: 1280, height: 900 };
@@ -31,26 +23,9 @@ describe.skipIf(!hasChromium)(
   'suite runs and time ranges against tracecheck start',
   { timeout: 240_000 },
   () => {
-    let product: RunningProduct;
-    let browser: Browser;
-    let context: BrowserContext;
-    let authorization = '';
-    const pageErrors: string[] = [];
-
-    async function api<T>(method: string, apiPath: string, body?: unknown): Promise<T> {
-      const response = await fetch(`${product.url}/api${apiPath}`, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(authorization ? { authorization } : {}),
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      if (!response.ok)
-        throw new Error(`${method} ${apiPath} answered ${response.status}: ${await response.text()}`);
-      return (await response.json()) as T;
-    }
+    // The From and To boxes show local time: UTC makes the values this test types mean one instant.
+    const dashboard = useDashboard({ context: { viewport: VIEWPORT, timezoneId: 'UTC' } });
+    const { api } = dashboard;
 
     /** Stores an HTTP test of the instrumented service. */
     async function createTest(spec: {
@@ -67,46 +42,13 @@ describe.skipIf(!hasChromium)(
           name: spec.name,
           trigger: {
             type: 'http',
-            httpRequest: { method: 'POST', url: `${product.serviceUrl}${spec.path}` },
+            httpRequest: { method: 'POST', url: `${dashboard.product.serviceUrl}${spec.path}` },
           },
           specs: spec.specs,
           ...(spec.outputs ? { outputs: spec.outputs } : {}),
         },
       });
     }
-
-    async function openPage(href: string): Promise<Page> {
-      const page = await context.newPage();
-      page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-      await page.goto(`${product.url}${href}`);
-      return page;
-    }
-
-    beforeAll(async () => {
-      await buildDashboard();
-      product = await startProduct();
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-      // The From and To boxes show local time: UTC makes the values this test types mean one instant.
-      context = await browser.newContext({ viewport: VIEWPORT, timezoneId: 'UTC' });
-      if (product.adminToken) authorization = `Bearer ${product.adminToken}`;
-      const probe = await fetch(`${product.url}/api/tests`);
-      if (probe.status === 401) {
-        if (product.signInLink === undefined)
-          throw new Error('the server asks for sign-in and `tracecheck start` printed no sign-in link');
-        const page = await context.newPage();
-        await page.goto(product.signInLink);
-        await page.close();
-      }
-    }, 300_000);
-
-    afterEach(() => {
-      expect(pageErrors, 'errors thrown in the page').toEqual([]);
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-      product?.stop();
-    });
 
     it('runs a suite from its page and follows the suite run live to its end, step by step', async () => {
       await createTest({
@@ -134,7 +76,7 @@ describe.skipIf(!hasChromium)(
         spec: { id: 'order-flow', name: 'Order flow', steps: ['suite-create-order', 'suite-read-order'] },
       });
 
-      const page = await openPage('/testsuite/order-flow');
+      const page = await dashboard.newPage('/testsuite/order-flow');
       const streams: string[] = [];
       page.on('request', (request) => {
         if (request.url().includes('/api/events/stream')) streams.push(new URL(request.url()).search);
@@ -216,7 +158,7 @@ describe.skipIf(!hasChromium)(
       const from = new Date(beforeMs! + 1).toISOString();
       const to = after.createdAt;
 
-      const page = await openPage(
+      const page = await dashboard.newPage(
         `/runs?testId=range-test&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
       );
       const rows = page.locator('tbody tr', { has: page.locator('a[href^="/test/range-test/run/"]') });

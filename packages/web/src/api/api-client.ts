@@ -51,6 +51,11 @@ export class ApiError extends Error {
   }
 }
 
+/** A failed call as the user reads it: the server's explanation, or the error itself when no answer came. */
+export function describeFailure(reason: unknown): string {
+  return reason instanceof ApiError ? reason.detail : String(reason);
+}
+
 /** Sort fields of the tests list (`last_run`: the newest run first or last). */
 export type TestSortField = 'name' | 'createdAt' | 'last_run';
 export type SortDirection = 'asc' | 'desc';

@@ -1,7 +1,8 @@
 /** The cells every table of runs shares: state, when, how long, pass/fail counts and source. */
 import type { TestRunView } from '../api/api-types';
-import { formatTimeAgo, formatTimestamp } from '../format/format-time';
+import { PassFailCounts } from './pass-fail-counts';
 import { RunStateBadge } from './run-state-badge';
+import { TimeAgo } from './time-ago';
 
 export function RunSummaryCells(props: { readonly run: TestRunView; readonly now: number }) {
   const { run, now } = props;
@@ -11,16 +12,11 @@ export function RunSummaryCells(props: { readonly run: TestRunView; readonly now
         <RunStateBadge run={run} />
       </td>
       <td>
-        <time dateTime={run.createdAt} title={formatTimestamp(run.createdAt)}>
-          {formatTimeAgo(run.createdAt, now)}
-        </time>
+        <TimeAgo at={run.createdAt} now={now} />
       </td>
       <td>{run.executionTime}s</td>
       <td>
-        <span className="counts">
-          <span className="count-passed">✔ {run.pass}</span>
-          <span className="count-failed">✘ {run.fail}</span>
-        </span>
+        <PassFailCounts pass={run.pass} fail={run.fail} />
       </td>
       <td className="muted">{run.source}</td>
     </>

@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import type { PageView } from '../api/api-types';
 import type { LoadState } from '../api/use-load';
 import { ErrorMessage } from './error-message';
+import { TableHead } from './table-head';
 
 /** Which page of runs shows, and how to show another. */
 export interface RunsPaging {
@@ -78,15 +79,7 @@ export function RunsSection<R extends { readonly id: string }>(props: RunsSectio
       {runs.status === 'ready' && runs.data.items.length > 0 ? (
         <>
           <table className="data-table">
-            <thead>
-              <tr>
-                {columns.map((column) => (
-                  <th key={column} scope="col">
-                    {column}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={columns} />
             <tbody>
               {runs.data.items.map((run) => (
                 <tr key={rowKey === undefined ? run.id : rowKey(run)}>{renderCells(run)}</tr>

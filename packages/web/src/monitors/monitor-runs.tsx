@@ -9,8 +9,8 @@ import { useApi } from '../api/api-context';
 import type { MonitorRunView } from '../api/api-types';
 import { useLoad } from '../api/use-load';
 import { ErrorMessage } from '../components/error-message';
+import { TimeAgo } from '../components/time-ago';
 import { VerdictIcon } from '../components/verdict-icon';
-import { formatTimeAgo, formatTimestamp } from '../format/format-time';
 import { Link } from '../router/navigation';
 import { hrefOf } from '../router/routes';
 
@@ -144,9 +144,7 @@ export function MonitorRuns({ monitorId }: { readonly monitorId: string }) {
                   #{run.id} <span className="muted small">{run.executionType.toLowerCase()}</span>
                 </td>
                 <td>
-                  <time dateTime={run.createdAt} title={formatTimestamp(run.createdAt)}>
-                    {formatTimeAgo(run.createdAt, now)}
-                  </time>
+                  <TimeAgo at={run.createdAt} now={now} />
                 </td>
                 <td>
                   <Verdict run={run} />

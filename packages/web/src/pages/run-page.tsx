@@ -10,9 +10,10 @@ import { CompareTab } from '../compare/compare-tab';
 import { describeRunState } from '../components/describe-run-state';
 import { describeTrigger } from '../components/describe-trigger';
 import { ErrorMessage } from '../components/error-message';
+import { PassFailCounts } from '../components/pass-fail-counts';
 import { RunStateBadge } from '../components/run-state-badge';
+import { TimeAgo } from '../components/time-ago';
 import { useDocumentTitle } from '../components/use-document-title';
-import { formatTimeAgo, formatTimestamp } from '../format/format-time';
 import { Link, navigate } from '../router/navigation';
 import { hrefOf, type Route, RUN_TABS, type RunTab } from '../router/routes';
 import { AnalyzerTab } from '../run/analyzer-tab';
@@ -255,24 +256,13 @@ export function RunPage({ route }: { readonly route: RunRoute }) {
               {(run.resolvedTrigger ?? test?.trigger)?.type.toUpperCase() ?? '—'}
             </span>{' '}
             {describeTrigger(run.resolvedTrigger ?? test?.trigger)} · started{' '}
-            <time dateTime={run.createdAt} title={formatTimestamp(run.createdAt)}>
-              {formatTimeAgo(run.createdAt, Date.now())}
-            </time>
+            <TimeAgo at={run.createdAt} now={Date.now()} />
             {description.final ? ` · took ${run.executionTime}s` : ''}
           </p>
         </div>
         <div className="run-status" aria-live="polite">
           <RunStateBadge run={run} />
-          {run.result ? (
-            <span className="counts">
-              <span className="count-passed" title="Assertion results that passed">
-                ✔ {run.pass}
-              </span>
-              <span className="count-failed" title="Assertion results that failed">
-                ✘ {run.fail}
-              </span>
-            </span>
-          ) : null}
+          {run.result ? <PassFailCounts pass={run.pass} fail={run.fail} titled /> : null}
           {data.live ? <span className="live-indicator">Live</span> : null}
         </div>
         <RunActions run={run} onChanged={data.reload} />

@@ -1,58 +1,19 @@
 /** One test suite: its steps in order, and its runs with the run of each step. */
-import { useState } from 'react';
-import { ApiError } from '../api/api-client';
 import { useApi } from '../api/api-context';
-import type { SuiteRunView } from '../api/api-types';
 import { useLoad } from '../api/use-load';
+import { ActionButton } from '../components/action-button';
 import { DeleteButton } from '../components/delete-button';
 import { ErrorMessage } from '../components/error-message';
+import { PassFailCounts } from '../components/pass-fail-counts';
 import { RunStateBadge } from '../components/run-state-badge';
 import { RunsSection } from '../components/runs-section';
+import { TimeAgo } from '../components/time-ago';
 import { useDocumentTitle } from '../components/use-document-title';
-import { formatTimeAgo, formatTimestamp } from '../format/format-time';
 import type { SuiteSpecView } from '../resources/resource-types';
 import { Link, navigate } from '../router/navigation';
 import { hrefOf } from '../router/routes';
 import { SuiteRunStateBadge } from '../suites/suite-run-state-badge';
 import { isSuiteRunFinal } from '../suites/suite-run-view';
-
-function RunSuiteButton({
-  suiteId,
-  onStarted,
-}: {
-  readonly suiteId: string;
-  readonly onStarted: (run: SuiteRunView) => void;
-}) {
-  const api = useApi();
-  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
-  return (
-    <span className="run-test-button">
-      <button
-        type="button"
-        className="button button-primary"
-        disabled={state.busy}
-        onClick={() => {
-          setState({ busy: true, error: null });
-          api.runSuite(suiteId).then(
-            (run) => {
-              setState({ busy: false, error: null });
-              onStarted(run);
-            },
-            (error: unknown) =>
-              setState({ busy: false, error: error instanceof ApiError ? error.detail : String(error) }),
-          );
-        }}
-      >
-        {state.busy ? 'Starting…' : 'Run suite'}
-      </button>
-      {state.error ? (
-        <span className="inline-error" role="alert">
-          {state.error}
-        </span>
-      ) : null}
-    </span>
-  );
-}
 
 export function SuitePage({ suiteId }: { readonly suiteId: string }) {
   const api = useApi();
@@ -98,9 +59,12 @@ export function SuitePage({ suiteId }: { readonly suiteId: string }) {
               onDelete={() => api.deleteResource('testsuites', suiteId).then(() => navigate('/testsuites'))}
             />
           ) : null}
-          <RunSuiteButton
-            suiteId={suiteId}
-            onStarted={(run) => navigate(hrefOf({ page: 'suite-run', suiteId, runId: run.id }))}
+          <ActionButton
+            label="Run suite"
+            busyLabel="Starting…"
+            primary
+            action={() => api.runSuite(suiteId)}
+            onDone={(run) => navigate(hrefOf({ page: 'suite-run', suiteId, runId: run.id }))}
           />
         </div>
       </div>
@@ -144,16 +108,11 @@ export function SuitePage({ suiteId }: { readonly suiteId: string }) {
               <SuiteRunStateBadge run={run} />
             </td>
             <td>
-              <time dateTime={run.createdAt} title={formatTimestamp(run.createdAt)}>
-                {formatTimeAgo(run.createdAt, now)}
-              </time>
+              <TimeAgo at={run.createdAt} now={now} />
             </td>
             <td>{isSuiteRunFinal(run.state) ? `${run.executionTime}s` : '—'}</td>
             <td>
-              <span className="counts">
-                <span className="count-passed">✔ {run.pass}</span>
-                <span className="count-failed">✘ {run.fail}</span>
-              </span>
+              <PassFailCounts pass={run.pass} fail={run.fail} />
             </td>
             <td>
               <span className="step-runs">

@@ -4,59 +4,22 @@
  * the counts, and the outputs handed to the later steps. It follows the suite run live until it ends.
  */
 import { isFinalState } from '@tracecheck/core';
-import { useState } from 'react';
-import { ApiError } from '../api/api-client';
 import { useApi } from '../api/api-context';
 import type { SuiteRunView, TestRunView } from '../api/api-types';
 import { useLoad } from '../api/use-load';
+import { ActionButton } from '../components/action-button';
 import { ErrorMessage } from '../components/error-message';
+import { PassFailCounts } from '../components/pass-fail-counts';
 import { RunStateBadge } from '../components/run-state-badge';
+import { TimeAgo } from '../components/time-ago';
 import { useDocumentTitle } from '../components/use-document-title';
-import { formatTimeAgo, formatTimestamp } from '../format/format-time';
+import { formatTimestamp } from '../format/format-time';
 import type { SuiteSpecView } from '../resources/resource-types';
 import { Link } from '../router/navigation';
 import { hrefOf } from '../router/routes';
 import { SuiteRunStateBadge } from '../suites/suite-run-state-badge';
 import { describeSuiteRun, handOversOf, isSuiteRunFinal, type StepHandOver } from '../suites/suite-run-view';
 import { useSuiteRunData } from '../suites/use-suite-run-data';
-
-function StopSuiteRunButton({
-  run,
-  onStopped,
-}: {
-  readonly run: SuiteRunView;
-  readonly onStopped: () => void;
-}) {
-  const api = useApi();
-  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
-  return (
-    <span className="run-test-button">
-      <button
-        type="button"
-        className="button"
-        disabled={state.busy}
-        onClick={() => {
-          setState({ busy: true, error: null });
-          api.stopSuiteRun(run.testSuiteId, run.id).then(
-            () => {
-              setState({ busy: false, error: null });
-              onStopped();
-            },
-            (error: unknown) =>
-              setState({ busy: false, error: error instanceof ApiError ? error.detail : String(error) }),
-          );
-        }}
-      >
-        {state.busy ? 'Stopping…' : 'Stop'}
-      </button>
-      {state.error ? (
-        <span className="inline-error" role="alert">
-          {state.error}
-        </span>
-      ) : null}
-    </span>
-  );
-}
 
 function StepItem(props: {
   readonly step: TestRunView;
@@ -81,14 +44,7 @@ function StepItem(props: {
         >
           <RunStateBadge run={step} /> <span>run #{step.id}</span>
         </Link>
-        <span className="counts">
-          <span className="count-passed" title="Assertion results that passed">
-            ✔ {step.pass}
-          </span>
-          <span className="count-failed" title="Assertion results that failed">
-            ✘ {step.fail}
-          </span>
-        </span>
+        <PassFailCounts pass={step.pass} fail={step.fail} titled />
         {final ? <span className="muted small">took {step.executionTime}s</span> : null}
       </div>
       {step.lastErrorState ? <p className="suite-step-error">{step.lastErrorState}</p> : null}
@@ -253,10 +209,7 @@ export function SuiteRunPage({ suiteId, runId }: { readonly suiteId: string; rea
             <span className="run-number">run #{run.id}</span>
           </h1>
           <p className="muted small">
-            Started{' '}
-            <time dateTime={run.createdAt} title={formatTimestamp(run.createdAt)}>
-              {formatTimeAgo(run.createdAt, Date.now())}
-            </time>
+            Started <TimeAgo at={run.createdAt} now={Date.now()} />
             {run.completedAt ? (
               <>
                 {' '}
@@ -282,7 +235,14 @@ export function SuiteRunPage({ suiteId, runId }: { readonly suiteId: string; rea
             </span>
             {data.live ? <span className="live-indicator">Live</span> : null}
           </div>
-          {description.final ? null : <StopSuiteRunButton run={run} onStopped={data.reload} />}
+          {description.final ? null : (
+            <ActionButton
+              label="Stop"
+              busyLabel="Stopping…"
+              action={() => api.stopSuiteRun(run.testSuiteId, run.id)}
+              onDone={data.reload}
+            />
+          )}
         </div>
       </div>
       {run.state === 'FAILED' || run.state === 'STOPPED' ? (

@@ -6,11 +6,12 @@ import type { TestRunView } from '../api/api-types';
 import { useLoad } from '../api/use-load';
 import { ErrorMessage } from '../components/error-message';
 import { FirstRunGuide } from '../components/first-run-guide';
+import { PassFailCounts } from '../components/pass-fail-counts';
 import { RunStateBadge } from '../components/run-state-badge';
 import { RunTestButton } from '../components/run-test-button';
+import { TimeAgo } from '../components/time-ago';
 import { useDebouncedValue } from '../components/use-debounced-value';
 import { useDocumentTitle } from '../components/use-document-title';
-import { formatTimeAgo, formatTimestamp } from '../format/format-time';
 import { Link } from '../router/navigation';
 import { hrefOf } from '../router/routes';
 
@@ -154,23 +155,18 @@ export function TestsPage() {
                       </Link>
                     ) : null}{' '}
                     {lastTime ? (
-                      <time dateTime={lastTime} title={formatTimestamp(lastTime)} className="muted">
-                        {formatTimeAgo(lastTime, now)}
-                      </time>
+                      <TimeAgo at={lastTime} now={now} className="muted" />
                     ) : (
                       <span className="muted">never run</span>
                     )}
                   </td>
                   <td>
                     {lastTime ? (
-                      <span className="counts">
-                        <span className="count-passed" title="Assertion results that passed">
-                          ✔ {summary?.lastRun.passes ?? 0}
-                        </span>
-                        <span className="count-failed" title="Assertion results that failed">
-                          ✘ {summary?.lastRun.fails ?? 0}
-                        </span>
-                      </span>
+                      <PassFailCounts
+                        pass={summary?.lastRun.passes ?? 0}
+                        fail={summary?.lastRun.fails ?? 0}
+                        titled
+                      />
                     ) : null}
                   </td>
                   <td className="actions">

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../api/api-client';
 import { useApi } from '../api/api-context';
 import type { RunEventView, TestRunView, TestView } from '../api/api-types';
+import { coalesceReads } from '../api/coalesce-reads';
 import { assembleRunTrace, decodeLiveSpans } from '../trace/decode-trace';
 import {
   applyRunEvent,
@@ -138,27 +139,13 @@ export function useRunData(testId: string, runId: string): RunDataState & { read
     };
 
     // One read of the event log at a time; lines announced meanwhile ask for one more read after it.
-    let eventsReading = false;
-    let eventsStale = false;
-    const refreshEvents = () => {
-      if (eventsReading) {
-        eventsStale = true;
-        return;
-      }
-      eventsReading = true;
-      eventsStale = false;
-      api.getRunEvents(testId, runId).then(
-        (events) => {
-          eventsReading = false;
-          update((ready) => ({ ...ready, events: mergeRunEvents(ready.events, events) }));
-          if (eventsStale && !cancelled) refreshEvents();
-        },
-        () => {
-          // The log is read again when the run ends; a failed read in between only delays it.
-          eventsReading = false;
-        },
-      );
-    };
+    const refreshEvents = coalesceReads({
+      read: () => api.getRunEvents(testId, runId),
+      onRead: (events) => update((ready) => ({ ...ready, events: mergeRunEvents(ready.events, events) })),
+      // The log is read again when the run ends; a failed read in between only delays it.
+      onFailed: () => {},
+      isCancelled: () => cancelled,
+    });
 
     const follow = (firstRun: TestRunView) => {
       const stream = new EventSource(api.runEventsUrl(runId));

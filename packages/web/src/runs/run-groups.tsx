@@ -8,8 +8,8 @@ import type { RunGroupView } from '../api/api-types';
 import { useLoad } from '../api/use-load';
 import { ErrorMessage } from '../components/error-message';
 import { RunStateBadge } from '../components/run-state-badge';
+import { TimeAgo } from '../components/time-ago';
 import { VerdictIcon } from '../components/verdict-icon';
-import { formatTimeAgo, formatTimestamp } from '../format/format-time';
 import { Link } from '../router/navigation';
 import { hrefOf } from '../router/routes';
 
@@ -119,9 +119,7 @@ export function RunGroups() {
                   ) : null}
                 </td>
                 <td>
-                  <time dateTime={group.createdAt} title={formatTimestamp(group.createdAt)}>
-                    {formatTimeAgo(group.createdAt, now)}
-                  </time>
+                  <TimeAgo at={group.createdAt} now={now} />
                 </td>
                 <td>{group.source}</td>
               </tr>

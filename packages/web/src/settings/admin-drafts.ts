@@ -150,6 +150,17 @@ type TokenAccess =
   | { readonly kind: 'env'; readonly role: EnvironmentRoleView }
   | { readonly kind: 'agent' };
 
+/** The choices of an environment role select (invites, members); '' takes the access away. */
+export const ENVIRONMENT_ROLE_OPTIONS: readonly {
+  readonly value: EnvironmentRoleView | '';
+  readonly label: string;
+}[] = [
+  { value: '', label: 'No access' },
+  { value: 'runner', label: 'Runner' },
+  { value: 'engineer', label: 'Engineer' },
+  { value: 'admin', label: 'Admin' },
+];
+
 /** The choices of the token form's "Access" select, by the value the select carries. */
 const TOKEN_ACCESS_CHOICES: readonly {
   readonly value: string;

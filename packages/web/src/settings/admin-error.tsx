@@ -25,3 +25,30 @@ export function AdminError({
   }
   return onRetry ? <ErrorMessage error={error} onRetry={onRetry} /> : <ErrorMessage error={error} />;
 }
+
+/**
+ * An admin list that is not there yet: loading, or refused or failed (see `AdminError`).
+ *
+ * @example
+ * if (tokens.status !== 'ready') return <AdminNotReady state={tokens} loading="Loading tokens…" what="manage the tokens" />;
+ */
+export function AdminNotReady({
+  state,
+  loading,
+  what,
+  onRetry,
+}: {
+  readonly state: { readonly status: 'loading' } | { readonly status: 'error'; readonly error: ApiError };
+  /** The text while it loads, e.g. "Loading tokens…". */
+  readonly loading: string;
+  /** What a refusal would not allow, e.g. "manage the tokens of this organization". */
+  readonly what: string;
+  readonly onRetry?: () => void;
+}) {
+  if (state.status === 'loading') return <p className="loading">{loading}</p>;
+  return onRetry ? (
+    <AdminError error={state.error} what={what} onRetry={onRetry} />
+  ) : (
+    <AdminError error={state.error} what={what} />
+  );
+}

@@ -20,6 +20,7 @@ import {
   toAuditQuery,
 } from './admin-lists';
 import type { AdminScope } from './admin-scope';
+import { AdminTable } from './admin-table';
 
 const PAGE_SIZE = 50;
 
@@ -168,45 +169,34 @@ export function AuditLogSettings({ scope }: { readonly scope: AdminScope }) {
               : `Showing ${state.entries.length} of ${state.count} entr${state.count === 1 ? 'y' : 'ies'}, newest first.`}
           </p>
           {state.entries.length > 0 ? (
-            <div className="table-scroll">
-              <table className="data-table compact" aria-label="Audit log">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Resource</th>
-                    <th scope="col">Result</th>
-                    <th scope="col">Details</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {state.entries.map((entry) => (
-                    <tr key={entry.id}>
-                      <td>
-                        <time dateTime={entry.at}>{formatTimestamp(entry.at)}</time>
-                      </td>
-                      <td>
-                        {entry.actor.display}
-                        <div className="muted small">{entry.actor.type}</div>
-                      </td>
-                      <td>
-                        <code>{entry.action}</code>
-                      </td>
-                      <td>
-                        {entry.resourceType}
-                        <div className="muted small admin-break">{entry.resourceId}</div>
-                      </td>
-                      <td>{describeAuditResult(entry)}</td>
-                      <td className="small admin-break">
-                        {describeAuditDetails(entry.details)}
-                        {entry.ip ? <div className="muted">from {entry.ip}</div> : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <AdminTable
+              label="Audit log"
+              columns={['When', 'Who', 'Action', 'Resource', 'Result', 'Details']}
+            >
+              {state.entries.map((entry) => (
+                <tr key={entry.id}>
+                  <td>
+                    <time dateTime={entry.at}>{formatTimestamp(entry.at)}</time>
+                  </td>
+                  <td>
+                    {entry.actor.display}
+                    <div className="muted small">{entry.actor.type}</div>
+                  </td>
+                  <td>
+                    <code>{entry.action}</code>
+                  </td>
+                  <td>
+                    {entry.resourceType}
+                    <div className="muted small admin-break">{entry.resourceId}</div>
+                  </td>
+                  <td>{describeAuditResult(entry)}</td>
+                  <td className="small admin-break">
+                    {describeAuditDetails(entry.details)}
+                    {entry.ip ? <div className="muted">from {entry.ip}</div> : null}
+                  </td>
+                </tr>
+              ))}
+            </AdminTable>
           ) : null}
           {state.entries.length < state.count ? (
             <div className="pager">

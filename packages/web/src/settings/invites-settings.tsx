@@ -4,22 +4,25 @@
  * resent (a new code replaces the old one) or revoked.
  */
 import { useState } from 'react';
-import { ApiError } from '../api/api-client';
+import { describeFailure } from '../api/api-client';
 import { useApi } from '../api/api-context';
-import type {
-  CreatedInviteView,
-  EnvironmentRoleView,
-  InviteView,
-  OrganizationRoleView,
-} from '../api/api-types';
+import type { CreatedInviteView, InviteView, OrganizationRoleView } from '../api/api-types';
 import { useLoad } from '../api/use-load';
+import { ConfirmButton } from '../components/confirm-button';
+import { usePendingAction } from '../components/use-pending-action';
 import { SelectField, TextField } from '../editor/form-fields';
 import { formatTimestamp } from '../format/format-time';
-import { checkInviteDraft, type InviteDraft, type InviteDraftProblems } from './admin-drafts';
-import { AdminError } from './admin-error';
+import {
+  checkInviteDraft,
+  ENVIRONMENT_ROLE_OPTIONS,
+  type InviteDraft,
+  type InviteDraftProblems,
+} from './admin-drafts';
+import { AdminNotReady } from './admin-error';
 import { inviteLinkOf } from './admin-lists';
 import { type AdminScope, assignableRoles } from './admin-scope';
-import { ConfirmButton } from './confirm-button';
+import { AdminTable } from './admin-table';
+import { CreateFormActions } from './create-form-actions';
 import { ExpiryField } from './expiry-field';
 import { SecretOnce } from './secret-once';
 
@@ -29,16 +32,6 @@ const ROLE_OPTIONS: Readonly<Record<OrganizationRoleView, string>> = {
   member: 'Member: the environments given below',
   biller: 'Biller: billing only',
 };
-
-const ENVIRONMENT_ROLE_OPTIONS: readonly {
-  readonly value: EnvironmentRoleView | '';
-  readonly label: string;
-}[] = [
-  { value: '', label: 'No access' },
-  { value: 'runner', label: 'Runner' },
-  { value: 'engineer', label: 'Engineer' },
-  { value: 'admin', label: 'Admin' },
-];
 
 function describeInvitee(invite: InviteView): string {
   return invite.kind === 'email' ? (invite.email ?? 'email invite') : 'Shareable link';
@@ -66,8 +59,7 @@ function InviteForm({
   const api = useApi();
   const [draft, setDraft] = useState<InviteDraft>(() => initialDraft(scope));
   const [problems, setProblems] = useState<InviteDraftProblems>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const pending = usePendingAction();
   const update = (change: Partial<InviteDraft>) => {
     setDraft((current) => ({ ...current, ...change }));
     setProblems({});
@@ -85,19 +77,10 @@ function InviteForm({
           setProblems(checked.problems);
           return;
         }
-        setBusy(true);
-        setFailure(null);
-        api.createInvite(scope.organizationId, checked.input).then(
-          (created) => {
-            setBusy(false);
-            setDraft({ ...initialDraft(scope), by: draft.by });
-            onCreated(created);
-          },
-          (error: unknown) => {
-            setBusy(false);
-            setFailure(error instanceof ApiError ? error.detail : String(error));
-          },
-        );
+        pending.run(api.createInvite(scope.organizationId, checked.input), (created) => {
+          setDraft({ ...initialDraft(scope), by: draft.by });
+          onCreated(created);
+        });
       }}
     >
       <h3>New invite</h3>
@@ -176,16 +159,7 @@ function InviteForm({
           ))}
         </fieldset>
       ) : null}
-      <div className="editor-actions">
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create invite'}
-        </button>
-      </div>
-      {failure ? (
-        <p className="inline-error" role="alert">
-          Not created: {failure}
-        </p>
-      ) : null}
+      <CreateFormActions label="Create invite" busy={pending.busy} failure={pending.failure} />
     </form>
   );
 }
@@ -202,11 +176,11 @@ export function InvitesSettings({ scope }: { readonly scope: AdminScope }) {
     setSecret({ title, created });
     invites.reload();
   };
-  if (invites.status === 'loading') return <p className="loading">Loading invites…</p>;
-  if (invites.status === 'error')
+  if (invites.status !== 'ready')
     return (
-      <AdminError
-        error={invites.error}
+      <AdminNotReady
+        state={invites}
+        loading="Loading invites…"
         what="manage the invites of this organization"
         onRetry={invites.reload}
       />
@@ -249,77 +223,63 @@ export function InvitesSettings({ scope }: { readonly scope: AdminScope }) {
       {pending.length === 0 ? (
         <p className="empty-hint">No pending invite.</p>
       ) : (
-        <div className="table-scroll">
-          <table className="data-table compact" aria-label="Pending invites">
-            <thead>
-              <tr>
-                <th scope="col">Invitee</th>
-                <th scope="col">Role</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Uses</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
+        <AdminTable
+          label="Pending invites"
+          columns={['Invitee', 'Role', 'Sent', 'Expires', 'Uses']}
+          hiddenColumn="Actions"
+        >
+          {pending.map((invite) => {
+            const who = describeInvitee(invite);
+            return (
+              <tr key={invite.id}>
+                <td>{who}</td>
+                <td>{invite.role}</td>
+                <td>
+                  <time dateTime={invite.sentAt}>{formatTimestamp(invite.sentAt)}</time>
+                </td>
+                <td>
+                  {invite.expiresAt ? (
+                    <time dateTime={invite.expiresAt}>{formatTimestamp(invite.expiresAt)}</time>
+                  ) : (
+                    'Never'
+                  )}
+                </td>
+                <td>
+                  {invite.uses}
+                  {invite.maxUses === null ? '' : ` of ${invite.maxUses}`}
+                </td>
+                <td className="actions admin-row-actions">
+                  <button
+                    type="button"
+                    className="button button-small"
+                    aria-label={`Resend the invite for ${who}`}
+                    onClick={() => {
+                      setFailure(null);
+                      api.resendInvite(scope.organizationId, invite.id).then(
+                        (created) => show(`New code for ${who} (the old one no longer works)`, created),
+                        (error: unknown) => setFailure(`Not resent: ${describeFailure(error)}`),
+                      );
+                    }}
+                  >
+                    Resend
+                  </button>
+                  <ConfirmButton
+                    small
+                    label="Revoke…"
+                    accessibleName={`Revoke the invite for ${who}`}
+                    title={`Revoke the invite for ${who}?`}
+                    consequence="Its code and link stop working at once. People who already joined stay members."
+                    confirmLabel="Revoke"
+                    onConfirm={async () => {
+                      await api.revokeInvite(scope.organizationId, invite.id);
+                      invites.reload();
+                    }}
+                  />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {pending.map((invite) => {
-                const who = describeInvitee(invite);
-                return (
-                  <tr key={invite.id}>
-                    <td>{who}</td>
-                    <td>{invite.role}</td>
-                    <td>
-                      <time dateTime={invite.sentAt}>{formatTimestamp(invite.sentAt)}</time>
-                    </td>
-                    <td>
-                      {invite.expiresAt ? (
-                        <time dateTime={invite.expiresAt}>{formatTimestamp(invite.expiresAt)}</time>
-                      ) : (
-                        'Never'
-                      )}
-                    </td>
-                    <td>
-                      {invite.uses}
-                      {invite.maxUses === null ? '' : ` of ${invite.maxUses}`}
-                    </td>
-                    <td className="actions admin-row-actions">
-                      <button
-                        type="button"
-                        className="button button-small"
-                        aria-label={`Resend the invite for ${who}`}
-                        onClick={() => {
-                          setFailure(null);
-                          api.resendInvite(scope.organizationId, invite.id).then(
-                            (created) => show(`New code for ${who} (the old one no longer works)`, created),
-                            (error: unknown) =>
-                              setFailure(
-                                `Not resent: ${error instanceof ApiError ? error.detail : String(error)}`,
-                              ),
-                          );
-                        }}
-                      >
-                        Resend
-                      </button>
-                      <ConfirmButton
-                        label="Revoke…"
-                        accessibleName={`Revoke the invite for ${who}`}
-                        title={`Revoke the invite for ${who}?`}
-                        consequence="Its code and link stop working at once. People who already joined stay members."
-                        confirmLabel="Revoke"
-                        onConfirm={async () => {
-                          await api.revokeInvite(scope.organizationId, invite.id);
-                          invites.reload();
-                        }}
-                      />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </AdminTable>
       )}
       {others > 0 ? (
         <p className="muted small">

@@ -4,7 +4,7 @@
  * another organization with an invite code (the page a shareable invite link opens).
  */
 import { useState } from 'react';
-import { ApiError } from '../api/api-client';
+import { describeFailure } from '../api/api-client';
 import { useApi } from '../api/api-context';
 import type {
   EnvironmentRoleView,
@@ -15,13 +15,16 @@ import type {
 import type { LoadState } from '../api/use-load';
 import { useLoad } from '../api/use-load';
 import { storeScope } from '../auth/auth-scope';
+import { ConfirmButton } from '../components/confirm-button';
 import { ErrorMessage } from '../components/error-message';
+import { usePendingAction } from '../components/use-pending-action';
 import { TextField } from '../editor/form-fields';
 import { formatTimestamp } from '../format/format-time';
-import { AdminError } from './admin-error';
+import { ENVIRONMENT_ROLE_OPTIONS } from './admin-drafts';
+import { AdminNotReady } from './admin-error';
 import { describeMember, readInviteCode } from './admin-lists';
 import { type AdminScope, assignableRoles, environmentsManagedBy, isOrganizationAdmin } from './admin-scope';
-import { ConfirmButton } from './confirm-button';
+import { AdminTable } from './admin-table';
 
 const ROLE_LABELS: Readonly<Record<OrganizationRoleView, string>> = {
   owner: 'Owner',
@@ -31,10 +34,6 @@ const ROLE_LABELS: Readonly<Record<OrganizationRoleView, string>> = {
 };
 
 type Outcome = { readonly kind: 'done' | 'failed'; readonly text: string } | null;
-
-function failureText(error: unknown): string {
-  return error instanceof ApiError ? error.detail : String(error);
-}
 
 function MemberRow({
   member,
@@ -50,7 +49,7 @@ function MemberRow({
   readonly onOutcome: (outcome: Outcome) => void;
 }) {
   const api = useApi();
-  const [busy, setBusy] = useState(false);
+  const pending = usePendingAction();
   const who = describeMember(member);
   const isSelf = member.userId === scope.userId;
   // Only owners make or unmake owners (the server refuses others).
@@ -76,24 +75,18 @@ function MemberRow({
           <select
             aria-label={`Role of ${who}`}
             value={member.role}
-            disabled={busy}
+            disabled={pending.busy}
             onChange={(event) => {
               const role = event.target.value as OrganizationRoleView;
-              setBusy(true);
               onOutcome(null);
-              api.setMemberRole(scope.organizationId, member.userId, role).then(
+              pending.run(
+                api.setMemberRole(scope.organizationId, member.userId, role),
                 () => {
-                  setBusy(false);
                   onOutcome({ kind: 'done', text: `${who} is now ${ROLE_LABELS[role].toLowerCase()}.` });
                   onChanged();
                 },
-                (error: unknown) => {
-                  setBusy(false);
-                  onOutcome({
-                    kind: 'failed',
-                    text: `The role of ${who} did not change: ${failureText(error)}`,
-                  });
-                },
+                (failure) =>
+                  onOutcome({ kind: 'failed', text: `The role of ${who} did not change: ${failure}` }),
               );
             }}
           >
@@ -142,6 +135,7 @@ function MemberRow({
       <td className="actions">
         {mayEdit && !isSelf ? (
           <ConfirmButton
+            small
             label="Remove…"
             accessibleName={`Remove ${who}`}
             title={`Remove ${who} from ${scope.organizationName}?`}
@@ -158,16 +152,6 @@ function MemberRow({
     </tr>
   );
 }
-
-const ENVIRONMENT_ROLE_OPTIONS: readonly {
-  readonly value: EnvironmentRoleView | '';
-  readonly label: string;
-}[] = [
-  { value: '', label: 'No access' },
-  { value: 'runner', label: 'Runner' },
-  { value: 'engineer', label: 'Engineer' },
-  { value: 'admin', label: 'Admin' },
-];
 
 /** A member's role in one environment, granted or taken away in place. */
 function EnvironmentRoleSelect({
@@ -188,20 +172,19 @@ function EnvironmentRoleSelect({
   readonly onOutcome: (outcome: Outcome) => void;
 }) {
   const api = useApi();
-  const [busy, setBusy] = useState(false);
+  const pending = usePendingAction();
   return (
     <div className="admin-environment-role">
       <select
         aria-label={`Role of ${who} in ${environmentName}`}
         value={member.environmentRoles[environmentId] ?? ''}
-        disabled={busy}
+        disabled={pending.busy}
         onChange={(event) => {
           const role = event.target.value === '' ? null : (event.target.value as EnvironmentRoleView);
-          setBusy(true);
           onOutcome(null);
-          api.setEnvironmentRole(scope.organizationId, environmentId, member.userId, role).then(
+          pending.run(
+            api.setEnvironmentRole(scope.organizationId, environmentId, member.userId, role),
             () => {
-              setBusy(false);
               onOutcome({
                 kind: 'done',
                 text:
@@ -211,13 +194,11 @@ function EnvironmentRoleSelect({
               });
               onChanged();
             },
-            (error: unknown) => {
-              setBusy(false);
+            (failure) =>
               onOutcome({
                 kind: 'failed',
-                text: `The role of ${who} in ${environmentName} did not change: ${failureText(error)}`,
-              });
-            },
+                text: `The role of ${who} in ${environmentName} did not change: ${failure}`,
+              }),
           );
         }}
       >
@@ -232,6 +213,12 @@ function EnvironmentRoleSelect({
     </div>
   );
 }
+
+/** What an admin may answer to an access request, in the order of its buttons. */
+const DECISIONS = [
+  { decision: 'approve', label: 'Approve' },
+  { decision: 'deny', label: 'Deny' },
+] as const;
 
 function AccessRequests({
   scope,
@@ -248,9 +235,14 @@ function AccessRequests({
     `access-requests:${scope.organizationId}:${environmentId}`,
   );
   const [outcome, setOutcome] = useState<Outcome>(null);
-  if (requests.status === 'loading') return <p className="loading">Loading access requests…</p>;
-  if (requests.status === 'error')
-    return <AdminError error={requests.error} what="see the access requests of this environment" />;
+  if (requests.status !== 'ready')
+    return (
+      <AdminNotReady
+        state={requests}
+        loading="Loading access requests…"
+        what="see the access requests of this environment"
+      />
+    );
   const pending = requests.data.filter((request) => request.status === 'pending');
   const environmentName =
     scope.environments.find((entry) => entry.id === environmentId)?.name ?? environmentId;
@@ -274,7 +266,7 @@ function AccessRequests({
                   });
                   requests.reload();
                 },
-                (error: unknown) => setOutcome({ kind: 'failed', text: failureText(error) }),
+                (error: unknown) => setOutcome({ kind: 'failed', text: describeFailure(error) }),
               );
             };
             return (
@@ -283,22 +275,17 @@ function AccessRequests({
                   <strong>{who}</strong> asks to be <strong>{request.role}</strong>
                   {request.message ? `: “${request.message}”` : ''}
                 </span>
-                <button
-                  type="button"
-                  className="button button-small"
-                  aria-label={`Approve the request of ${who}`}
-                  onClick={() => decide('approve')}
-                >
-                  Approve
-                </button>
-                <button
-                  type="button"
-                  className="button button-small"
-                  aria-label={`Deny the request of ${who}`}
-                  onClick={() => decide('deny')}
-                >
-                  Deny
-                </button>
+                {DECISIONS.map(({ decision, label }) => (
+                  <button
+                    key={decision}
+                    type="button"
+                    className="button button-small"
+                    aria-label={`${label} the request of ${who}`}
+                    onClick={() => decide(decision)}
+                  >
+                    {label}
+                  </button>
+                ))}
               </li>
             );
           })}
@@ -329,9 +316,8 @@ function OutcomeLine({ outcome }: { readonly outcome: Outcome }) {
 function JoinWithInvite() {
   const api = useApi();
   const [code, setCode] = useState(() => readInviteCode(window.location.search));
-  const [problem, setProblem] = useState<string | null>(null);
   const [joined, setJoined] = useState<OrganizationView | null>(null);
-  const [busy, setBusy] = useState(false);
+  const pending = usePendingAction();
   return (
     <section aria-labelledby="join-invite-title" className="admin-block">
       <h3 id="join-invite-title">Join an organization</h3>
@@ -343,21 +329,10 @@ function JoinWithInvite() {
           event.preventDefault();
           const trimmed = code.trim();
           if (trimmed === '') {
-            setProblem('paste the invite code or open the invite link you were sent');
+            pending.fail('paste the invite code or open the invite link you were sent');
             return;
           }
-          setBusy(true);
-          setProblem(null);
-          api.acceptInvite(trimmed).then(
-            (organization) => {
-              setBusy(false);
-              setJoined(organization);
-            },
-            (error: unknown) => {
-              setBusy(false);
-              setProblem(failureText(error));
-            },
-          );
+          pending.run(api.acceptInvite(trimmed), setJoined);
         }}
       >
         <TextField
@@ -365,12 +340,12 @@ function JoinWithInvite() {
           code
           value={code}
           onChange={setCode}
-          problem={problem === null ? undefined : { message: problem, severity: 'error' }}
+          problem={pending.failure === null ? undefined : { message: pending.failure, severity: 'error' }}
           hint="From an invite link or an admin of the organization."
         />
         <div className="editor-actions">
-          <button type="submit" className="button" disabled={busy}>
-            {busy ? 'Joining…' : 'Join'}
+          <button type="submit" className="button" disabled={pending.busy}>
+            {pending.busy ? 'Joining…' : 'Join'}
           </button>
         </div>
       </form>
@@ -418,11 +393,11 @@ function MemberList({ scope }: { readonly scope: AdminScope }) {
   const environmentNames = new Map(
     scope.environments.map((environment) => [environment.id, environment.name]),
   );
-  if (members.status === 'loading') return <p className="loading">Loading members…</p>;
-  if (members.status === 'error')
+  if (members.status !== 'ready')
     return (
-      <AdminError
-        error={members.error}
+      <AdminNotReady
+        state={members}
+        loading="Loading members…"
         what="see the members of this organization"
         onRetry={members.reload}
       />
@@ -440,33 +415,22 @@ function MemberList({ scope }: { readonly scope: AdminScope }) {
         environment; members see the environments they are given a role in. Invite people in Invites.
       </p>
       <OutcomeLine outcome={outcome} />
-      <div className="table-scroll">
-        <table className="data-table compact" aria-label="Members">
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col">Role</th>
-              <th scope="col">Environments</th>
-              <th scope="col">Joined</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.data.map((member) => (
-              <MemberRow
-                key={member.userId}
-                member={member}
-                scope={scope}
-                environmentNames={environmentNames}
-                onChanged={members.reload}
-                onOutcome={setOutcome}
-              />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable
+        label="Members"
+        columns={['Member', 'Role', 'Environments', 'Joined']}
+        hiddenColumn="Actions"
+      >
+        {members.data.map((member) => (
+          <MemberRow
+            key={member.userId}
+            member={member}
+            scope={scope}
+            environmentNames={environmentNames}
+            onChanged={members.reload}
+            onOutcome={setOutcome}
+          />
+        ))}
+      </AdminTable>
       {requestEnvironment === undefined ? null : (
         <AccessRequests scope={scope} environmentId={requestEnvironment} names={names} />
       )}

@@ -4,10 +4,11 @@
  * token of the organization; environment admins those of their environments.
  */
 import { useState } from 'react';
-import { ApiError } from '../api/api-client';
 import { useApi } from '../api/api-context';
 import type { CreatedTokenView, TokenView } from '../api/api-types';
 import { useLoad } from '../api/use-load';
+import { ConfirmButton } from '../components/confirm-button';
+import { usePendingAction } from '../components/use-pending-action';
 import { CheckboxField, SelectField, TextField } from '../editor/form-fields';
 import { formatTimestamp } from '../format/format-time';
 import {
@@ -18,10 +19,11 @@ import {
   resolveExpiry,
   tokenAccessChoicesFor,
 } from './admin-drafts';
-import { AdminError } from './admin-error';
+import { AdminNotReady } from './admin-error';
 import { describeMember, sortTokens, tokenStatusOf } from './admin-lists';
 import { type AdminScope, environmentsManagedBy, isOrganizationAdmin } from './admin-scope';
-import { ConfirmButton } from './confirm-button';
+import { AdminTable } from './admin-table';
+import { CreateFormActions } from './create-form-actions';
 import { ExpiryField } from './expiry-field';
 import { SecretOnce } from './secret-once';
 
@@ -44,8 +46,7 @@ function TokenForm({
   );
   const [expiry, setExpiry] = useState<ExpiryChoice>({ preset: '90d', date: '' });
   const [problems, setProblems] = useState<{ name?: DraftProblem; expiry?: DraftProblem }>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const pending = usePendingAction();
   const access = (choices.find((choice) => choice.value === accessValue) ?? choices[0])?.access;
   const needsEnvironment = access !== undefined && access.kind !== 'org';
   return (
@@ -64,7 +65,7 @@ function TokenForm({
         setProblems(found);
         if (access === undefined || nameProblem || 'problem' in expiresAt) return;
         if (needsEnvironment && environmentId === '') {
-          setFailure('this organization has no environment you administer: create one first');
+          pending.fail('this organization has no environment you administer: create one first');
           return;
         }
         const input = {
@@ -80,19 +81,10 @@ function TokenForm({
                   role: access.role,
                 })
               : api.createAgentKey(scope.organizationId, environmentId, input);
-        setBusy(true);
-        setFailure(null);
-        created.then(
-          (token) => {
-            setBusy(false);
-            setName('');
-            onCreated(token);
-          },
-          (error: unknown) => {
-            setBusy(false);
-            setFailure(error instanceof ApiError ? error.detail : String(error));
-          },
-        );
+        pending.run(created, (token) => {
+          setName('');
+          onCreated(token);
+        });
       }}
     >
       <h3>New token</h3>
@@ -134,16 +126,7 @@ function TokenForm({
         />
       </div>
       <p className="muted small">A token never carries more than you hold: it loses what you lose.</p>
-      <div className="editor-actions">
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create token'}
-        </button>
-      </div>
-      {failure ? (
-        <p className="inline-error" role="alert">
-          Not created: {failure}
-        </p>
-      ) : null}
+      <CreateFormActions label="Create token" busy={pending.busy} failure={pending.failure} />
     </form>
   );
 }
@@ -171,11 +154,11 @@ export function TokensSettings({ scope }: { readonly scope: AdminScope }) {
   const loaded = useLoad(() => loadTokens(api, scope), `tokens:${scope.organizationId}`);
   const [created, setCreated] = useState<CreatedTokenView | null>(null);
   const [showInactive, setShowInactive] = useState(false);
-  if (loaded.status === 'loading') return <p className="loading">Loading tokens…</p>;
-  if (loaded.status === 'error')
+  if (loaded.status !== 'ready')
     return (
-      <AdminError
-        error={loaded.error}
+      <AdminNotReady
+        state={loaded}
+        loading="Loading tokens…"
         what="manage the tokens of this organization"
         onRetry={loaded.reload}
       />
@@ -216,98 +199,85 @@ export function TokensSettings({ scope }: { readonly scope: AdminScope }) {
       {shown.length === 0 ? (
         <p className="empty-hint">No token{hidden > 0 ? ' in use' : ''}.</p>
       ) : (
-        <div className="table-scroll">
-          <table className="data-table compact" aria-label="Tokens">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Access</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Created by</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="sr-only">Status and actions</span>
-                </th>
+        <AdminTable
+          label="Tokens"
+          columns={['Name', 'Access', 'Prefix', 'Created by', 'Created', 'Last used', 'Expires']}
+          hiddenColumn="Status and actions"
+        >
+          {shown.map((token) => {
+            const status = tokenStatusOf(token, now);
+            return (
+              <tr key={token.id} className={status === 'active' ? undefined : 'admin-row-inactive'}>
+                <td>
+                  <strong>{token.name}</strong>
+                </td>
+                <td>
+                  {describeTokenAccess(token)}
+                  {token.environmentId === null ? null : (
+                    <div className="muted small">
+                      {environmentNames.get(token.environmentId) ?? token.environmentId}
+                    </div>
+                  )}
+                </td>
+                <td>
+                  <code>{token.displayPrefix}…</code>
+                </td>
+                <td>
+                  {token.createdBy === null ? (
+                    <span className="muted">the server</span>
+                  ) : (
+                    (loaded.data.names.get(token.createdBy) ?? token.createdBy)
+                  )}
+                </td>
+                <td>
+                  <time dateTime={token.createdAt}>{formatTimestamp(token.createdAt)}</time>
+                </td>
+                <td>
+                  {token.lastUsedAt ? (
+                    <time dateTime={token.lastUsedAt}>{formatTimestamp(token.lastUsedAt)}</time>
+                  ) : (
+                    <span className="muted">Never</span>
+                  )}
+                </td>
+                <td>
+                  {token.expiresAt ? (
+                    <time dateTime={token.expiresAt}>{formatTimestamp(token.expiresAt)}</time>
+                  ) : (
+                    'Never'
+                  )}
+                </td>
+                <td className="actions">
+                  {status === 'active' ? (
+                    <ConfirmButton
+                      small
+                      label="Revoke…"
+                      accessibleName={`Revoke token ${token.name}`}
+                      title={`Revoke token “${token.name}”?`}
+                      consequence="Calls with it are refused from the next request on. This cannot be undone."
+                      confirmLabel="Revoke"
+                      onConfirm={async () => {
+                        if (isOrganizationAdmin(scope) || token.environmentId === null) {
+                          await api.revokeToken(scope.organizationId, token.id);
+                        } else {
+                          await api.revokeEnvironmentToken(
+                            scope.organizationId,
+                            token.environmentId,
+                            token.id,
+                          );
+                        }
+                        loaded.reload();
+                      }}
+                    />
+                  ) : (
+                    <span className={`admin-status admin-status-${status}`}>
+                      {status === 'revoked' ? 'Revoked' : 'Expired'}
+                    </span>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {shown.map((token) => {
-                const status = tokenStatusOf(token, now);
-                return (
-                  <tr key={token.id} className={status === 'active' ? undefined : 'admin-row-inactive'}>
-                    <td>
-                      <strong>{token.name}</strong>
-                    </td>
-                    <td>
-                      {describeTokenAccess(token)}
-                      {token.environmentId === null ? null : (
-                        <div className="muted small">
-                          {environmentNames.get(token.environmentId) ?? token.environmentId}
-                        </div>
-                      )}
-                    </td>
-                    <td>
-                      <code>{token.displayPrefix}…</code>
-                    </td>
-                    <td>
-                      {token.createdBy === null ? (
-                        <span className="muted">the server</span>
-                      ) : (
-                        (loaded.data.names.get(token.createdBy) ?? token.createdBy)
-                      )}
-                    </td>
-                    <td>
-                      <time dateTime={token.createdAt}>{formatTimestamp(token.createdAt)}</time>
-                    </td>
-                    <td>
-                      {token.lastUsedAt ? (
-                        <time dateTime={token.lastUsedAt}>{formatTimestamp(token.lastUsedAt)}</time>
-                      ) : (
-                        <span className="muted">Never</span>
-                      )}
-                    </td>
-                    <td>
-                      {token.expiresAt ? (
-                        <time dateTime={token.expiresAt}>{formatTimestamp(token.expiresAt)}</time>
-                      ) : (
-                        'Never'
-                      )}
-                    </td>
-                    <td className="actions">
-                      {status === 'active' ? (
-                        <ConfirmButton
-                          label="Revoke…"
-                          accessibleName={`Revoke token ${token.name}`}
-                          title={`Revoke token “${token.name}”?`}
-                          consequence="Calls with it are refused from the next request on. This cannot be undone."
-                          confirmLabel="Revoke"
-                          onConfirm={async () => {
-                            if (isOrganizationAdmin(scope) || token.environmentId === null) {
-                              await api.revokeToken(scope.organizationId, token.id);
-                            } else {
-                              await api.revokeEnvironmentToken(
-                                scope.organizationId,
-                                token.environmentId,
-                                token.id,
-                              );
-                            }
-                            loaded.reload();
-                          }}
-                        />
-                      ) : (
-                        <span className={`admin-status admin-status-${status}`}>
-                          {status === 'revoked' ? 'Revoked' : 'Expired'}
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </AdminTable>
       )}
       {hidden > 0 && !showInactive ? (
         <p className="muted small">

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../api/api-client';
 import { useApi } from '../api/api-context';
 import type { SuiteRunView } from '../api/api-types';
+import { coalesceReads } from '../api/coalesce-reads';
 import { applyRunEvent, parseLiveEvent } from '../run/live-events';
 import { applyStepRun, applySuiteRunEvent, isSuiteRunFinal, runningStepOf } from './suite-run-view';
 
@@ -85,28 +86,15 @@ export function useSuiteRunData(
     };
 
     // One read at a time; an event that asks for one meanwhile asks for one more read after it.
-    let reading = false;
-    let stale = false;
-    const read = () => {
-      if (reading) {
-        stale = true;
-        return;
-      }
-      reading = true;
-      stale = false;
-      api.getSuiteRun(suiteId, runId).then(
-        (fresh) => {
-          reading = false;
-          show(fresh, suiteStream !== null);
-          if (stale && !cancelled) read();
-        },
-        (error: unknown) => {
-          reading = false;
-          // A read that fails while the stream is open is tried again with the next event.
-          if (!cancelled && run === null) setState({ status: 'error', error: toApiError(error) });
-        },
-      );
-    };
+    const read = coalesceReads({
+      read: () => api.getSuiteRun(suiteId, runId),
+      onRead: (fresh) => show(fresh, suiteStream !== null),
+      onFailed: (error) => {
+        // A read that fails while the stream is open is tried again with the next event.
+        if (!cancelled && run === null) setState({ status: 'error', error: toApiError(error) });
+      },
+      isCancelled: () => cancelled,
+    });
 
     const followSuite = () => {
       const source = new EventSource(api.suiteRunEventsUrl(runId));
