@@ -39,6 +39,15 @@ export type RunDataState =
       readonly live: boolean;
     };
 
+/** A trace read as far as its span records. */
+type DecodedTrace =
+  | { readonly status: 'records'; readonly records: SpanRecord[] }
+  | { readonly status: 'none' }
+  | { readonly status: 'error'; readonly message: string };
+
+/** From this size on, the page says it is decoding the trace before it does (a moment at 100k spans). */
+const SHOW_DECODING_BYTES = 4 * 1024 * 1024;
+
 /** The shortest pause between two rebuilds of a live trace; a big trace waits longer (see below). */
 const MIN_REBUILD_INTERVAL_MS = 500;
 
@@ -85,31 +94,54 @@ export function useRunData(testId: string, runId: string): RunDataState & { read
       setTrace(trace === null ? { status: 'none' } : { status: 'ready', trace });
     };
 
-    /** Decodes the trace read by `request` (started by the caller, so it can run beside other reads). */
-    const loadTrace = async (run: TestRunView, final: boolean, request = api.getRunTrace(testId, runId)) => {
+    /**
+     * Decodes the trace read by `request` as soon as its bytes arrive, while the page's other reads may
+     * still be on their way. Never rejects: a failed read or decode is a result.
+     */
+    const decodeTrace = async (request: Promise<Uint8Array | null>): Promise<DecodedTrace> => {
       let bytes: Uint8Array | null;
       try {
         bytes = await request;
       } catch (error) {
-        // The run is still worth showing without its trace: the trace area says what went wrong.
-        if (!cancelled) setTrace({ status: 'error', message: toApiError(error).detail });
-        return;
+        return { status: 'error', message: toApiError(error).detail };
       }
-      if (cancelled) return;
-      if (bytes === null) {
-        if (records.length === 0) setTrace({ status: 'none' });
-        return;
+      if (bytes === null) return { status: 'none' };
+      if (bytes.byteLength >= SHOW_DECODING_BYTES) {
+        // A big trace takes a moment: say so (when the page shows already) before the decoding starts.
+        setTrace({ status: 'decoding', bytes: bytes.byteLength });
+        await nextFrame();
       }
-      setTrace({ status: 'decoding', bytes: bytes.byteLength });
-      await nextFrame();
-      if (cancelled) return;
       try {
         const startedMs = performance.now();
         const decoded = decodeOtlpProtobuf(bytes);
         // User Timing entries: the cost of big traces shows in the browser's performance panel.
         performance.measure('tracecheck:decode-otlp', { start: startedMs });
+        return { status: 'records', records: decoded };
+      } catch (error) {
+        return { status: 'error', message: error instanceof Error ? error.message : String(error) };
+      }
+    };
+
+    /** Assembles the trace `decoding` yields (read anew by default) and shows it. */
+    const loadTrace = async (
+      run: TestRunView,
+      final: boolean,
+      decoding = decodeTrace(api.getRunTrace(testId, runId)),
+    ) => {
+      const read = await decoding;
+      if (cancelled) return;
+      if (read.status === 'error') {
+        // The run is still worth showing without its trace: the trace area says what went wrong.
+        setTrace({ status: 'error', message: read.message });
+        return;
+      }
+      if (read.status === 'none') {
+        if (records.length === 0) setTrace({ status: 'none' });
+        return;
+      }
+      try {
         // Live spans that arrived during the read are kept; a span read twice keeps its last version.
-        records = final ? decoded : decoded.concat(records);
+        records = final ? read.records : read.records.concat(records);
         const assembledMs = performance.now();
         const trace = assembleRunTrace(run.traceId, records);
         performance.measure('tracecheck:assemble-trace', { start: assembledMs });
@@ -200,10 +232,9 @@ export function useRunData(testId: string, runId: string): RunDataState & { read
     };
 
     (async () => {
-      // Every read starts at once: the trace, the biggest, downloads while the run is parsed.
-      const traceRequest = api.getRunTrace(testId, runId);
-      // Its failure is reported by loadTrace; this keeps it from being an unhandled rejection meanwhile.
-      traceRequest.catch(() => undefined);
+      // Every read starts at once: the trace, the biggest, downloads (and is decoded) while the run is
+      // read and parsed.
+      const traceDecoding = decodeTrace(api.getRunTrace(testId, runId));
       try {
         const [run, test, events] = await Promise.all([
           api.getRun(testId, runId),
@@ -218,7 +249,7 @@ export function useRunData(testId: string, runId: string): RunDataState & { read
         const final = isFinalState(run.state);
         setState({ status: 'ready', run, test, events, trace: { status: 'loading' }, live: false });
         if (!final) follow(run);
-        await loadTrace(run, final, traceRequest);
+        await loadTrace(run, final, traceDecoding);
       } catch (error) {
         if (!cancelled) setState({ status: 'error', error: toApiError(error) });
       }
