@@ -12,12 +12,12 @@ import {
   createNatsLinkRelay,
   createPostgresStore,
   createSecretBox,
+  createServerLogger,
   createSignInService,
   type Scope,
 } from '@tracecheck/server';
 import { WEB_ASSETS_DIR } from '@tracecheck/web';
 import type { Command } from 'commander';
-import { pino } from 'pino';
 import { dashboardBuilt } from '../dashboard';
 import { type CliIo, readEnv } from '../io';
 import { CLI_VERSION } from '../version';
@@ -113,14 +113,9 @@ async function runServer(io: CliIo, options: ServerOptions): Promise<number> {
   const configFile = options.config ?? readEnv(io, 'CONFIG');
   const config = configFile ? await loadServerConfigFile(configFile, io) : undefined;
   const signInConfig = resolveConfiguredSignIn(config, options.publicUrl ?? readEnv(io, 'PUBLIC_URL'));
-  const logger = pino({
+  const logger = createServerLogger({
     level: options.logLevel,
     base: { service: 'tracecheck-server', role: options.role },
-    // Tokens and session cookies never reach the log, whatever a serializer includes.
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
-      censor: '[redacted]',
-    },
   });
   const store = await createPostgresStore({
     connectionString: databaseUrl,

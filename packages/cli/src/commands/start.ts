@@ -10,6 +10,7 @@ import {
   createMemoryQueue,
   createPgliteStore,
   createSecretBox,
+  createServerLogger,
   createSignInService,
   ensureLocalOwnerToken,
   resolveSignInConfig,
@@ -17,7 +18,6 @@ import {
 } from '@tracecheck/server';
 import { WEB_ASSETS_DIR } from '@tracecheck/web';
 import type { Command } from 'commander';
-import { pino } from 'pino';
 import { dashboardBuilt } from '../dashboard';
 import type { CliIo } from '../io';
 import { CLI_VERSION } from '../version';
@@ -96,15 +96,7 @@ async function startEmbedded(io: CliIo, options: StartOptions): Promise<number> 
   if (!loopback && signInConfig.providers.length === 0) throw refuseHost();
   const dataDir = path.resolve(io.cwd, options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const logger = pino({
-    level: options.logLevel,
-    base: { service: 'tracecheck' },
-    // Tokens and session cookies never reach the log, whatever a serializer includes.
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
-      censor: '[redacted]',
-    },
-  });
+  const logger = createServerLogger({ level: options.logLevel, base: { service: 'tracecheck' } });
   const secretBox = createSecretBox(await loadOrCreateSecretKey(path.join(dataDir, 'secret-key')));
   const store = await createPgliteStore({ dataDir: path.join(dataDir, 'db') });
   await store.upsertOrganization({ id: LOCAL_SCOPE.organizationId, name: 'Local' });

@@ -25,4 +25,5 @@ export { RESOURCE_KINDS, type ResourceKindInfo, SINGLETON_ID } from './resource-
 export type { ResourcePage, ResourceView } from './resource-service';
 export { type RunGroupView, toRunGroupView } from './run-group-views';
 export type { RunEventView, TestRunSummaryView, TestRunView, TestSuiteRunView, TraceView } from './run-views';
+export { createServerLogger, redactUrl, serializeRequest } from './server-logger';
 export { openVariableSetValues } from './variable-set-secrets';
