@@ -4,15 +4,19 @@ import { createCacheTraceSource } from './cache-trace-source';
 import { FIXTURE_SPANS, STORED_TRACE_ID } from './testing/fixture-trace';
 import { describeTraceSource } from './trace-source-contract';
 
-describeTraceSource('OTLP ingestion (span cache)', async () => {
-  const cache = new Map<TraceId, readonly SpanRecord[]>([[STORED_TRACE_ID, FIXTURE_SPANS]]);
-  return {
-    healthy: createCacheTraceSource((traceId) => cache.get(traceId)),
-    storedTraceId: STORED_TRACE_ID,
-    expectedSpans: FIXTURE_SPANS,
-    close: async () => undefined,
-  };
-});
+describeTraceSource(
+  'OTLP ingestion (span cache)',
+  async () => {
+    const cache = new Map<TraceId, readonly SpanRecord[]>([[STORED_TRACE_ID, FIXTURE_SPANS]]);
+    return {
+      healthy: createCacheTraceSource((traceId) => cache.get(traceId)),
+      storedTraceId: STORED_TRACE_ID,
+      expectedSpans: FIXTURE_SPANS,
+      close: async () => undefined,
+    };
+  },
+  { network: false },
+);
 
 describe('cache trace source', () => {
   it('answers found:false for a trace whose entry holds no span', async () => {

@@ -112,12 +112,20 @@ async function expectDataStoreError(promise: Promise<unknown>, mustContain: stri
  * connection-test step, and an abort signal stops a fetch.
  * @example describeTraceSource('jaeger (HTTP)', async () => ({ healthy, storedTraceId, expectedSpans, remote, close }))
  */
-export function describeTraceSource(name: string, setup: () => Promise<TraceSourceUnderTest>): void {
+export function describeTraceSource(
+  name: string,
+  setup: () => Promise<TraceSourceUnderTest>,
+  /** `network: false` for an in-process source: the network-failure part of the contract is not declared. */
+  options: { readonly network?: boolean } = {},
+): void {
   describe(`TraceSource contract: ${name}`, () => {
     let subject: TraceSourceUnderTest;
-    // Network failures do not apply to in-process sources: their tests are skipped.
-    const remote = (context: { skip: () => never }): RemoteSourcesUnderTest =>
-      subject.remote ?? context.skip();
+    const remote = (): RemoteSourcesUnderTest => {
+      if (subject.remote === undefined) {
+        throw new Error(`${name}: a network source must give \`remote\` (down, hanging, badCredentials)`);
+      }
+      return subject.remote;
+    };
 
     beforeAll(async () => {
       subject = await setup();
@@ -156,13 +164,15 @@ export function describeTraceSource(name: string, setup: () => Promise<TraceSour
       for (const step of result.steps) expect(step.message).toMatch(/\.$/);
     });
 
-    it('rejects with DATASTORE_UNREACHABLE naming the address when the backend is down', async (context) => {
-      const { down, downAddress } = remote(context);
+    if (options.network === false) return;
+
+    it('rejects with DATASTORE_UNREACHABLE naming the address when the backend is down', async () => {
+      const { down, downAddress } = remote();
       await expectDataStoreError(down.fetchTrace(subject.storedTraceId), downAddress);
     });
 
-    it('fails the port step of the connection test when the backend is down', async (context) => {
-      const { down, downAddress } = remote(context);
+    it('fails the port step of the connection test when the backend is down', async () => {
+      const { down, downAddress } = remote();
       const result = await down.testConnection();
       expect(result.passed).toBe(false);
       expect(result.steps.map((step) => [step.step, step.passed])).toEqual([['port', false]]);
@@ -170,8 +180,8 @@ export function describeTraceSource(name: string, setup: () => Promise<TraceSour
       expect(result.steps[0]?.message).toContain(hostPort);
     });
 
-    it('stops a fetch to a silent backend when the signal aborts', async (context) => {
-      const { hanging } = remote(context);
+    it('stops a fetch to a silent backend when the signal aborts', async () => {
+      const { hanging } = remote();
       const controller = new AbortController();
       const reason = new Error('polling stopped');
       const fetching = hanging.fetchTrace(subject.storedTraceId, { signal: controller.signal });
@@ -179,8 +189,8 @@ export function describeTraceSource(name: string, setup: () => Promise<TraceSour
       await expect(fetching).rejects.toBe(reason);
     });
 
-    it('rejects with DATASTORE_UNREACHABLE when the credentials are refused', async (context) => {
-      const { badCredentials } = remote(context);
+    it('rejects with DATASTORE_UNREACHABLE when the credentials are refused', async () => {
+      const { badCredentials } = remote();
       const error = await badCredentials.fetchTrace(subject.storedTraceId).then(
         () => undefined,
         (e: unknown) => e,
@@ -189,8 +199,8 @@ export function describeTraceSource(name: string, setup: () => Promise<TraceSour
       expect(String((error as Error).message)).toMatch(/credentials/);
     });
 
-    it('fails the authentication step of the connection test when the credentials are refused', async (context) => {
-      const { badCredentials } = remote(context);
+    it('fails the authentication step of the connection test when the credentials are refused', async () => {
+      const { badCredentials } = remote();
       const result = await badCredentials.testConnection();
       expect(result.passed).toBe(false);
       expect(result.steps.map((step) => [step.step, step.passed])).toEqual([
