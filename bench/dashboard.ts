@@ -49,6 +49,9 @@ interface Figures {
   /** The graph: worker layout, as measured by the page. */
   readonly graphLayoutMs: number;
   readonly graphNodes: number;
+  /** The page's JS heap once the trace shows, as is, and after the scrolls once garbage is collected. */
+  readonly heapAfterLoadMb: number;
+  readonly heapLiveMb: number;
 }
 
 function percentile(values: readonly number[], fraction: number): number {
@@ -196,9 +199,15 @@ async function measure(browser: Browser, page: Page, baseUrl: string, spans: num
     return trace === undefined || firstRowAt === undefined ? Number.NaN : firstRowAt - trace.responseEnd;
   });
 
+  const cdp = await page.context().newCDPSession(page);
+  const heapMb = async () => (await cdp.send('Runtime.getHeapUsage')).usedSize / 1e6;
+  const heapAfterLoadMb = await heapMb();
+
   // A person reads the first screen before scrolling: each scroll starts once the page is idle.
   const first = await scrollPass(browser, page, 'down');
   const steady = await scrollPass(browser, page, 'up');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heapLiveMb = await heapMb();
   const rowsInDom = await page.getByRole('treeitem').count();
 
   const search = page.getByRole('searchbox', { name: 'Search spans by text or selector' });
@@ -226,6 +235,8 @@ async function measure(browser: Browser, page: Page, baseUrl: string, spans: num
     searchMs,
     graphLayoutMs: await measureOf(page, 'tracecheck:graph-layout'),
     graphNodes: Number(await graph.getAttribute('data-node-count')),
+    heapAfterLoadMb,
+    heapLiveMb,
   };
 }
 
@@ -286,6 +297,8 @@ const rows: readonly [string, (figures: Figures) => number, (value: number) => s
   ['selector search', (f) => f.searchMs, ms],
   ['graph layout (worker)', (f) => f.graphLayoutMs, ms],
   ['graph nodes', (f) => f.graphNodes, String],
+  ['JS heap after load', (f) => f.heapAfterLoadMb, (value) => `${value.toFixed(1)} MB`],
+  ['JS heap live (after GC)', (f) => f.heapLiveMb, (value) => `${value.toFixed(1)} MB`],
 ];
 console.log(`${'run page'.padEnd(28)}${results.map((f) => `${f.spans} spans`.padStart(16)).join('')}`);
 for (const [label, read, format] of rows) {

@@ -121,6 +121,7 @@ describe('toSpanInput', () => {
       startTimeUnixNano: 1_700_000_000_123_456_789n,
       endTimeUnixNano: 1_700_000_001_000_000_001n,
       status: { code: 'STATUS_CODE_ERROR', message: 'boom' },
+      resource: post!.resource,
       record: post,
     });
     expect(input.events).toEqual([
@@ -172,6 +173,22 @@ describe('traceFromRecords', () => {
       },
       { name: 'cache.miss', timestamp: '2023-11-14T22:13:20.999999999Z', attributes: {} },
     ]);
+  });
+
+  it('keeps each span’s shared resource, and its record only when asked to', () => {
+    const ofTrace = records.filter((r) => r.traceId === SDK_TRACE_ID);
+    const byId = new Map(ofTrace.map((r) => [r.spanId, r]));
+    const lean = traceFromRecords(SDK_TRACE_ID, records);
+    for (const span of lean.spans) {
+      expect(span.resource).toBe(byId.get(span.id)!.resource);
+      expect('record' in span).toBe(false);
+    }
+    expect(new Set(lean.spans.map((s) => s.resource)).size).toBe(1);
+    const full = traceFromRecords(SDK_TRACE_ID, records, { keepRecords: true });
+    for (const span of full.spans) {
+      expect(span.record).toBe(byId.get(span.id));
+      expect(span.resource).toBe(span.record!.resource);
+    }
   });
 
   it('gives an empty trace for a trace id with no records', () => {

@@ -59,14 +59,23 @@ function flatScope(scope: ScopeRecord): FlatAttributes {
 /**
  * Flattens a span record for assembly (SPEC §3.2). Attribute sources are merged with this precedence,
  * last wins: span attributes → `service.name` = scope name (when the span has a scope) → scope
- * attributes → resource attributes. Events and links get flattened attributes; the status and the
- * record itself are kept.
+ * attributes → resource attributes. Events and links get flattened attributes; the status, the
+ * (shared) resource and the record itself are kept.
  * @example assembleTrace(traceId, decodeOtlpProtobuf(body).map(toSpanInput))
  */
 export function toSpanInput(record: SpanRecord): SpanInput {
+  return flattenSpanRecord(record, true);
+}
+
+/**
+ * `toSpanInput`, keeping the record itself only when `keepRecord` is set: a span that keeps its
+ * record costs about twice as much memory, for callers that seldom read it.
+ */
+export function flattenSpanRecord(record: SpanRecord, keepRecord: boolean): SpanInput {
   const attributes = flattenMap(record.attributes);
   if (record.scope !== null) setAll(attributes, flatScope(record.scope));
-  setAll(attributes, flatResource(record.resource));
+  const resource = record.resource;
+  setAll(attributes, flatResource(resource));
   const events =
     record.events.length === 0
       ? NO_EVENTS
@@ -87,17 +96,42 @@ export function toSpanInput(record: SpanRecord): SpanInput {
             attributes: flattenMap(link.attributes),
           }),
         );
-  return {
-    id: record.spanId,
-    parentId: record.parentSpanId,
-    name: record.name,
-    kind: record.kind,
-    startTimeUnixNano: record.startTimeUnixNano,
-    endTimeUnixNano: record.endTimeUnixNano,
-    attributes,
-    events,
-    links,
-    status: record.status,
-    record,
-  };
+  const {
+    spanId: id,
+    parentSpanId: parentId,
+    name,
+    kind,
+    startTimeUnixNano,
+    endTimeUnixNano,
+    status,
+  } = record;
+  // Two literals rather than a spread: `record` stays absent (not `undefined`) when it is not kept.
+  return keepRecord
+    ? {
+        id,
+        parentId,
+        name,
+        kind,
+        startTimeUnixNano,
+        endTimeUnixNano,
+        attributes,
+        events,
+        links,
+        status,
+        resource,
+        record,
+      }
+    : {
+        id,
+        parentId,
+        name,
+        kind,
+        startTimeUnixNano,
+        endTimeUnixNano,
+        attributes,
+        events,
+        links,
+        status,
+        resource,
+      };
 }

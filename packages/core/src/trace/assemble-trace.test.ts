@@ -258,7 +258,9 @@ function referenceAssemble(
       links: s.links ?? [],
       status: s.status ?? null,
     };
-    return s.record ? { ...span, record: s.record } : span;
+    const resource = s.resource ?? s.record?.resource;
+    if (resource === undefined) return span;
+    return s.record ? { ...span, resource, record: s.record } : { ...span, resource };
   };
   const traceSpans = order.map(derive);
   const parentIndex = Int32Array.from(traceSpans, (s) =>
@@ -426,7 +428,7 @@ describe('assembleTrace against a plain reference', () => {
       fakes().nowUnixNano,
       fakes().newSpanId,
     );
-    const actual = traceFromRecords(traceId, records, fakes());
+    const actual = traceFromRecords(traceId, records, { ...fakes(), keepRecords: true });
     expect(snapshot(actual)).toEqual(snapshot(expected));
     expect(actual.spans.some((s) => s.name === 'a later version')).toBe(true);
   });

@@ -148,11 +148,28 @@ function newTraceSpan(
   attributes: ReadonlyMap<string, string>,
 ): TraceSpan {
   const { id, name, kind, startTimeUnixNano, record } = input;
+  const resource = input.resource ?? record?.resource;
   const events = input.events ?? [];
   const links = input.links ?? [];
   const status = input.status ?? null;
   const endTimeUnixNano = end;
-  // Two literals rather than a spread: `record` stays absent (not `undefined`) when there is none.
+  // Literals rather than spreads: `resource` and `record` stay absent (not `undefined`) when there is
+  // none, and spans of one kind share their shape.
+  if (resource === undefined) {
+    return {
+      id,
+      parentId,
+      name,
+      kind,
+      type,
+      startTimeUnixNano,
+      endTimeUnixNano,
+      attributes,
+      events,
+      links,
+      status,
+    };
+  }
   return record === undefined
     ? {
         id,
@@ -166,6 +183,7 @@ function newTraceSpan(
         events,
         links,
         status,
+        resource,
       }
     : {
         id,
@@ -179,6 +197,7 @@ function newTraceSpan(
         events,
         links,
         status,
+        resource,
         record,
       };
 }

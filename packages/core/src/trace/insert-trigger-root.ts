@@ -79,6 +79,7 @@ export function insertTriggerRoot(trace: Trace, trigger: TriggerRootInput): Trac
       events: span.events,
       links: span.links,
       status: span.status,
+      ...(span.resource ? { resource: span.resource } : {}),
       ...(span.record ? { record: span.record } : {}),
     });
   });

@@ -188,7 +188,9 @@ export interface SpanInput {
   readonly events?: readonly SpanEvent[];
   readonly links?: readonly SpanLink[];
   readonly status?: SpanStatus | null;
-  /** The original record, when the span came from OTLP. */
+  /** The span's resource, when the span came from OTLP: shared by every span of that resource. */
+  readonly resource?: ResourceRecord;
+  /** The original record, when the span came from OTLP and its caller asked to keep it. */
   readonly record?: SpanRecord;
 }
 
@@ -209,6 +211,12 @@ export interface TraceSpan {
   readonly events: readonly SpanEvent[];
   readonly links: readonly SpanLink[];
   readonly status: SpanStatus | null;
+  /** The span's OTLP resource (which attributes came from it), shared by every span of that resource. */
+  readonly resource?: ResourceRecord;
+  /**
+   * The original OTLP record, only when asked for (`traceFromRecords` with `keepRecords`): it about
+   * doubles what a span costs in memory.
+   */
   readonly record?: SpanRecord;
 }
 

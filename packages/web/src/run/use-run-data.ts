@@ -136,7 +136,7 @@ export function useRunData(testId: string, runId: string): RunDataState & { read
         return;
       }
       if (read.status === 'none') {
-        if (records.length === 0) setTrace({ status: 'none' });
+        if (records.length === 0 && !finalTraceLoaded) setTrace({ status: 'none' });
         return;
       }
       try {
@@ -146,6 +146,9 @@ export function useRunData(testId: string, runId: string): RunDataState & { read
         const trace = assembleRunTrace(run.traceId, records);
         performance.measure('tracecheck:assemble-trace', { start: assembledMs });
         finalTraceLoaded = final;
+        // The final trace takes no more live spans: its records are not needed (a large trace's records
+        // weigh as much as the trace itself).
+        if (final) records = [];
         setTrace(trace === null ? { status: 'none' } : { status: 'ready', trace });
       } catch (error) {
         setTrace({ status: 'error', message: error instanceof Error ? error.message : String(error) });

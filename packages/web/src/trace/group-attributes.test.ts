@@ -63,7 +63,7 @@ describe('groupAttributes', () => {
     ]);
   });
 
-  it('knows resource attributes from the span’s OTLP record', () => {
+  it('knows resource attributes from the span’s OTLP resource', () => {
     const traceId = '5b8efff798038103d269b633813fc60c';
     const records = decodeOtlpJson({
       resourceSpans: [

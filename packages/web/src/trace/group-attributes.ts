@@ -73,7 +73,7 @@ const PREFIXES: readonly (readonly [string, AttributeGroupId])[] = [
   ['grpc.', 'rpc'],
   ['faas.', 'faas'],
   ['exception.', 'exception'],
-  // Resource conventions: used when a span carries no OTLP record to tell which keys its resource set.
+  // Resource conventions: used when a span carries no OTLP resource to tell which keys it set.
   ['service.', 'resource'],
   ['telemetry.', 'resource'],
   ['host.', 'resource'],
@@ -112,7 +112,7 @@ export function groupOfKey(
  * the resource's, SPEC §3.2), else by its convention prefix.
  */
 export function groupAttributes(span: TraceSpan): AttributeGroup[] {
-  const resourceKeys = new Set(span.record?.resource.attributes.map((attribute) => attribute.key) ?? []);
+  const resourceKeys = new Set(span.resource?.attributes.map((attribute) => attribute.key) ?? []);
   const byGroup = new Map<AttributeGroupId, [string, string][]>();
   for (const [key, value] of span.attributes) {
     const group = groupOfKey(key, span.type, resourceKeys);
