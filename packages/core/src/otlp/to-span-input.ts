@@ -105,33 +105,20 @@ export function flattenSpanRecord(record: SpanRecord, keepRecord: boolean): Span
     endTimeUnixNano,
     status,
   } = record;
-  // Two literals rather than a spread: `record` stays absent (not `undefined`) when it is not kept.
-  return keepRecord
-    ? {
-        id,
-        parentId,
-        name,
-        kind,
-        startTimeUnixNano,
-        endTimeUnixNano,
-        attributes,
-        events,
-        links,
-        status,
-        resource,
-        record,
-      }
-    : {
-        id,
-        parentId,
-        name,
-        kind,
-        startTimeUnixNano,
-        endTimeUnixNano,
-        attributes,
-        events,
-        links,
-        status,
-        resource,
-      };
+  // `record` stays absent (not `undefined`) when it is not kept.
+  const input: { -readonly [K in keyof SpanInput]: SpanInput[K] } = {
+    id,
+    parentId,
+    name,
+    kind,
+    startTimeUnixNano,
+    endTimeUnixNano,
+    attributes,
+    events,
+    links,
+    status,
+    resource,
+  };
+  if (keepRecord) input.record = record;
+  return input;
 }

@@ -140,6 +140,8 @@ function setDerivedAttributes(
   );
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 function newTraceSpan(
   input: SpanInput,
   parentId: SpanId | null,
@@ -153,53 +155,23 @@ function newTraceSpan(
   const links = input.links ?? [];
   const status = input.status ?? null;
   const endTimeUnixNano = end;
-  // Literals rather than spreads: `resource` and `record` stay absent (not `undefined`) when there is
-  // none, and spans of one kind share their shape.
-  if (resource === undefined) {
-    return {
-      id,
-      parentId,
-      name,
-      kind,
-      type,
-      startTimeUnixNano,
-      endTimeUnixNano,
-      attributes,
-      events,
-      links,
-      status,
-    };
-  }
-  return record === undefined
-    ? {
-        id,
-        parentId,
-        name,
-        kind,
-        type,
-        startTimeUnixNano,
-        endTimeUnixNano,
-        attributes,
-        events,
-        links,
-        status,
-        resource,
-      }
-    : {
-        id,
-        parentId,
-        name,
-        kind,
-        type,
-        startTimeUnixNano,
-        endTimeUnixNano,
-        attributes,
-        events,
-        links,
-        status,
-        resource,
-        record,
-      };
+  // `resource` and `record` stay absent (not `undefined`) when there is none.
+  const span: Mutable<TraceSpan> = {
+    id,
+    parentId,
+    name,
+    kind,
+    type,
+    startTimeUnixNano,
+    endTimeUnixNano,
+    attributes,
+    events,
+    links,
+    status,
+  };
+  if (resource !== undefined) span.resource = resource;
+  if (record !== undefined) span.record = record;
+  return span;
 }
 
 /**
