@@ -1,44 +1,20 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDashboardBuilt } from './build-dashboard';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createDashboardFixtures,
-  type DashboardFixtures,
   LIVE_RUN_ID,
   LIVE_SPAN_COUNT,
   ORDER_RUN_ID,
   ORDER_TEST_ID,
 } from './dashboard-fixtures';
-import { type DashboardServer, serveDashboard } from './serve-dashboard';
+import { eventually, hasChromium, useFakeDashboard, warnWhenChromiumMissing } from './fake-dashboard';
 import { syntheticSpanId } from './synthetic-otlp-trace';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DIST_DIR = path.join(WEB_DIR, 'dist');
 const SPAN_COUNT = 100_000;
 /** Opening a 100k-span run downloads and decodes ~17 MB of OTLP/protobuf: generous on a busy machine. */
 const BIG_PAGE_TIMEOUT_MS = 180_000;
 
-/** How long a page may take to show what a test waits for; a busy machine needs seconds. */
-const EVENTUALLY_TIMEOUT_MS = 30_000;
-
-/** `expect.poll` with a timeout fit for a browser on a busy machine (the default is one second). */
-function eventually<T>(read: () => T | Promise<T>) {
-  return expect.poll(read, { timeout: EVENTUALLY_TIMEOUT_MS, interval: 100 });
-}
-
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `\n⚠⚠⚠ SKIPPING the dashboard browser tests: ${CHROMIUM} is missing. Install Debian's Chromium ` +
-      '(apt-get install chromium); these tests never download a browser. ⚠⚠⚠\n',
-  );
-}
-
-/** Builds `dist/` with the Vite of the workspace, as `npm run build -w @tracecheck/web` does. */
+warnWhenChromiumMissing('the dashboard browser tests');
 
 function runUrl(tab: string, query = ''): string {
   return `/test/${ORDER_TEST_ID}/run/${ORDER_RUN_ID}/${tab}${query}`;
@@ -46,49 +22,20 @@ function runUrl(tab: string, query = ''): string {
 
 // Each page of the dashboard loads in a few seconds, more on a busy machine.
 describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () => {
-  let fixtures: DashboardFixtures;
-  let server: DashboardServer;
-  let browser: Browser;
+  const dashboard = useFakeDashboard(() => createDashboardFixtures(SPAN_COUNT));
+  const { openPage } = dashboard;
   /** One page on the 100k-span run, opened once: the tests below drive it in turn. */
   let runPage: Page;
-  /** Errors thrown in any page; each test ends with none. */
-  const pageErrors: string[] = [];
-
-  async function openPage(href: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    // Playwright waits 30 s by default; a loaded CI machine can take longer to render a page.
-    page.setDefaultTimeout(60_000);
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    await page.goto(`${server.url}${href}`);
-    return page;
-  }
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    fixtures = createDashboardFixtures(SPAN_COUNT);
-    server = await serveDashboard(DIST_DIR, fixtures);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    runPage = await openPage(runUrl('trace'));
+    runPage = await openPage(runUrl('trace'), undefined, { keep: true });
     await runPage.getByRole('treeitem').first().waitFor({ timeout: BIG_PAGE_TIMEOUT_MS });
   }, BIG_PAGE_TIMEOUT_MS + 120_000);
 
-  afterEach(() => {
-    expect(pageErrors, 'errors thrown in the page').toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   it('renders a 100k-span trace with only the visible rows in the DOM', async () => {
     const tree = runPage.getByRole('tree', { name: /spans/ });
-    expect(fixtures.spanCount).toBeGreaterThanOrEqual(SPAN_COUNT);
-    await eventually(() => tree.getAttribute('data-row-count')).toBe(String(fixtures.spanCount));
+    expect(dashboard.fixtures.spanCount).toBeGreaterThanOrEqual(SPAN_COUNT);
+    await eventually(() => tree.getAttribute('data-row-count')).toBe(String(dashboard.fixtures.spanCount));
     await eventually(() => runPage.locator('.search-status').textContent()).toBe('100,002 spans');
     const rows = await runPage.getByRole('treeitem').count();
     expect(rows).toBeGreaterThan(20);
@@ -99,7 +46,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () =
   });
 
   it('scrolls to the last of 100k rows', async () => {
-    const lastSpanId = syntheticSpanId(fixtures.spanCount - 1);
+    const lastSpanId = syntheticSpanId(dashboard.fixtures.spanCount - 1);
     const tree = runPage.getByRole('tree', { name: /spans/ });
     await tree.evaluate((element) => {
       element.scrollTop = element.scrollHeight;
@@ -137,7 +84,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () =
     await eventually(() => tree.getAttribute('data-row-count')).toBe('2');
     await eventually(() => selected.getAttribute('aria-expanded')).toBe('false');
     await runPage.keyboard.press('ArrowRight');
-    await eventually(() => tree.getAttribute('data-row-count')).toBe(String(fixtures.spanCount));
+    await eventually(() => tree.getAttribute('data-row-count')).toBe(String(dashboard.fixtures.spanCount));
     await runPage.keyboard.press('End');
     await eventually(() => runPage.locator('.span-details h2').textContent()).toBe('notify customer');
     await runPage.keyboard.press('Enter');
@@ -233,7 +180,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () =
     await eventually(() => page.locator('.run-status [data-state]').getAttribute('data-state')).toBe(
       'FINISHED',
     );
-    expect(server.requests).toContain(`GET /api/events/stream?runId=${LIVE_RUN_ID}`);
+    expect(dashboard.server.requests).toContain(`GET /api/events/stream?runId=${LIVE_RUN_ID}`);
     const tree = page.getByRole('tree', { name: /spans/ });
     await eventually(() => tree.getAttribute('data-row-count')).toBe(String(LIVE_SPAN_COUNT));
     await page.getByRole('tab', { name: /^Events/ }).click();

@@ -1,41 +1,14 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeOtlpJson, parseTraceId, traceFromRecords } from '@tracecheck/core';
-import { type Browser, chromium, type Page, type Route } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { MonitorRunView, RunGroupDetailView, RunGroupView, TestRunView } from '../src/api/api-types';
 import { assertionFromAttribute, selectorForSpan } from '../src/spec-editor/spec-language';
-import { ensureDashboardBuilt } from './build-dashboard';
-import {
-  createDashboardFixtures,
-  type DashboardFixtures,
-  IDLE_TEST_ID,
-  ORDER_RUN_ID,
-  ORDER_TEST_ID,
-} from './dashboard-fixtures';
-import { type DashboardServer, serveDashboard } from './serve-dashboard';
+import { createDashboardFixtures, IDLE_TEST_ID, ORDER_RUN_ID, ORDER_TEST_ID } from './dashboard-fixtures';
+import { eventually, hasChromium, useFakeDashboard, warnWhenChromiumMissing } from './fake-dashboard';
 import { SYNTHETIC_TRACE_ID } from './synthetic-otlp-trace';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DIST_DIR = path.join(WEB_DIR, 'dist');
 const SPAN_COUNT = 200;
-const EVENTUALLY_TIMEOUT_MS = 30_000;
-
-function eventually<T>(read: () => T | Promise<T>) {
-  return expect.poll(read, { timeout: EVENTUALLY_TIMEOUT_MS, interval: 100 });
-}
-
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `\n⚠⚠⚠ SKIPPING the dashboard gaps browser tests: ${CHROMIUM} is missing. Install Debian's Chromium ` +
-      '(apt-get install chromium); these tests never download a browser. ⚠⚠⚠\n',
-  );
-}
-
-/** Builds `dist/` with the Vite of the workspace, as `npm run build -w @tracecheck/web` does. */
+warnWhenChromiumMissing('the dashboard gaps browser tests');
 
 /** An API answer a test gives in the page: status, JSON body, headers. */
 interface Answer {
@@ -97,45 +70,12 @@ function monitorRun(id: number, change: Partial<MonitorRunView>): MonitorRunView
 }
 
 describe.skipIf(!hasChromium)('dashboard gaps in Chromium', { timeout: 120_000 }, () => {
-  let fixtures: DashboardFixtures;
-  let server: DashboardServer;
-  let browser: Browser;
-  const pageErrors: string[] = [];
-  const pages: Page[] = [];
-
-  async function openPage(href: string, prepare?: (page: Page) => Promise<void>): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    // Playwright waits 30 s by default; a loaded CI machine can take longer to render a page.
-    page.setDefaultTimeout(60_000);
-    pages.push(page);
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    await prepare?.(page);
-    await page.goto(`${server.url}${href}`);
-    return page;
-  }
-
-  beforeAll(async () => {
-    await ensureDashboardBuilt();
+  const dashboard = useFakeDashboard(() => {
     const base = createDashboardFixtures(SPAN_COUNT);
     // Only the finished run: the live one would stream while these tests look elsewhere.
-    fixtures = { ...base, runs: base.runs.filter((run) => run.id === ORDER_RUN_ID), live: new Map() };
-    server = await serveDashboard(DIST_DIR, fixtures);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-  }, 240_000);
-
-  afterEach(async () => {
-    for (const page of pages.splice(0)) await page.close();
-    expect(pageErrors, 'errors thrown in the page').toEqual([]);
+    return { ...base, runs: base.runs.filter((run) => run.id === ORDER_RUN_ID), live: new Map() };
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const { openPage } = dashboard;
 
   it('lists a monitor’s runs with their verdict, runs and webhook calls, and runs it now', async () => {
     const seen: string[] = [];
@@ -226,7 +166,7 @@ describe.skipIf(!hasChromium)('dashboard gaps in Chromium', { timeout: 120_000 }
   });
 
   it('adds an assertion from a span attribute of the Trace tab in the Test tab’s spec editor', async () => {
-    const text = fixtures.traces.get(`${ORDER_TEST_ID}/${ORDER_RUN_ID}`)!;
+    const text = dashboard.fixtures.traces.get(`${ORDER_TEST_ID}/${ORDER_RUN_ID}`)!;
     const trace = traceFromRecords(parseTraceId(SYNTHETIC_TRACE_ID), decodeOtlpJson(text));
     const span = trace.spans.find((candidate) => candidate.name === 'POST /orders')!;
     const page = await openPage(`/test/${ORDER_TEST_ID}/run/${ORDER_RUN_ID}/trace?selectedSpan=${span.id}`);
@@ -237,7 +177,7 @@ describe.skipIf(!hasChromium)('dashboard gaps in Chromium', { timeout: 120_000 }
     await eventually(() => new URL(page.url()).pathname).toBe(
       `/test/${ORDER_TEST_ID}/run/${ORDER_RUN_ID}/test`,
     );
-    const specCount = fixtures.tests[0]!.spec.specs?.length ?? 0;
+    const specCount = dashboard.fixtures.tests[0]!.spec.specs?.length ?? 0;
     // The editor opens on a new spec after the test's, selecting spans like this one.
     const current = page.getByRole('button', { name: `Spec ${specCount + 1}`, pressed: true });
     await current.waitFor();
@@ -328,7 +268,7 @@ describe.skipIf(!hasChromium)('dashboard gaps in Chromium', { timeout: 120_000 }
 
   it('filters runs by time range, source and branch, and lists run groups with their runs', async () => {
     const seen: string[] = [];
-    const run = fixtures.runs[0]!;
+    const run = dashboard.fixtures.runs[0]!;
     const group = (
       id: string,
       verdict: boolean | null,
@@ -355,9 +295,9 @@ describe.skipIf(!hasChromium)('dashboard gaps in Chromium', { timeout: 120_000 }
       runs: [run as TestRunView],
       suiteRuns: [],
     };
-    const already = server.requests.length;
+    const already = dashboard.server.requests.length;
     const runRequests = () =>
-      server.requests.slice(already).filter((call) => call.startsWith('GET /api/runs?'));
+      dashboard.server.requests.slice(already).filter((call) => call.startsWith('GET /api/runs?'));
     const page = await openPage('/runs?since=24h&source=cli', (target) =>
       answerInPage(target, seen, (_call, route) => {
         if (route === 'GET /api/rungroups') {
@@ -370,7 +310,7 @@ describe.skipIf(!hasChromium)('dashboard gaps in Chromium', { timeout: 120_000 }
     // The page asks once, with the filters of the URL.
     await page.getByRole('link', { name: `#${ORDER_RUN_ID}`, exact: true }).waitFor();
     expect(runRequests()).toHaveLength(1);
-    const first = new URL(runRequests()[0]!.slice(4), server.url);
+    const first = new URL(runRequests()[0]!.slice(4), dashboard.server.url);
     expect(first.searchParams.get('source')).toBe('cli');
     const after = Date.parse(first.searchParams.get('createdAfter') ?? '');
     expect(Math.abs(Date.now() - 86_400_000 - after)).toBeLessThan(10 * 60_000);

@@ -1,46 +1,22 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeOtlpJson, parseSelector, parseTraceId, selectSpans, traceFromRecords } from '@tracecheck/core';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { TestRunView } from '../src/api/api-types';
 import { diffTraces } from '../src/compare/diff-traces';
-import { ensureDashboardBuilt } from './build-dashboard';
 import {
   createDashboardFixtures,
   type DashboardFixtures,
   ORDER_RUN_ID,
   ORDER_TEST_ID,
 } from './dashboard-fixtures';
-import { type DashboardServer, serveDashboard } from './serve-dashboard';
+import { eventually, hasChromium, useFakeDashboard, warnWhenChromiumMissing } from './fake-dashboard';
 import { createSyntheticOtlpTrace, SYNTHETIC_TRACE_ID } from './synthetic-otlp-trace';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DIST_DIR = path.join(WEB_DIR, 'dist');
 const SPAN_COUNT = 400;
 /** The older run compared with: a smaller trace of the same shape, so spans are added and missing. */
 const BASELINE_RUN_ID = '6';
 const BASELINE_SPAN_COUNT = 300;
-const EVENTUALLY_TIMEOUT_MS = 30_000;
-
-function eventually<T>(read: () => T | Promise<T>) {
-  return expect.poll(read, { timeout: EVENTUALLY_TIMEOUT_MS, interval: 100 });
-}
-
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `\n⚠⚠⚠ SKIPPING the run page browser tests: ${CHROMIUM} is missing. Install Debian's Chromium ` +
-      '(apt-get install chromium); these tests never download a browser. ⚠⚠⚠\n',
-  );
-}
-
-/**
- * Builds `dist/` with the Vite of the workspace, as `npm run build -w @tracecheck/web` does;
- * asynchronously, so the test worker keeps answering Vitest while Vite works.
- */
+warnWhenChromiumMissing('the run page browser tests');
 
 /** The dashboard fixtures with a second, older and passing run of the order test (no live run). */
 function fixturesWithTwoRuns(): DashboardFixtures {
@@ -72,43 +48,8 @@ function runUrl(tab: string): string {
 }
 
 describe.skipIf(!hasChromium)('run page in Chromium', { timeout: 120_000 }, () => {
-  let fixtures: DashboardFixtures;
-  let server: DashboardServer;
-  let browser: Browser;
-  const pageErrors: string[] = [];
-  const pages: Page[] = [];
-
-  async function openPage(href: string, prepare?: (page: Page) => Promise<void>): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    // Playwright waits 30 s by default; a loaded CI machine can take longer to render a page.
-    page.setDefaultTimeout(60_000);
-    pages.push(page);
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    await prepare?.(page);
-    await page.goto(`${server.url}${href}`);
-    return page;
-  }
-
-  beforeAll(async () => {
-    await ensureDashboardBuilt();
-    fixtures = fixturesWithTwoRuns();
-    server = await serveDashboard(DIST_DIR, fixtures);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-  }, 240_000);
-
-  afterEach(async () => {
-    for (const page of pages.splice(0)) await page.close();
-    expect(pageErrors, 'errors thrown in the page').toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const dashboard = useFakeDashboard(fixturesWithTwoRuns);
+  const { openPage } = dashboard;
 
   it('edits a spec with suggestions, a live preview, inline errors and a dry run', async () => {
     const dryRuns: unknown[] = [];
@@ -144,7 +85,7 @@ describe.skipIf(!hasChromium)('run page in Chromium', { timeout: 120_000 }, () =
     );
 
     // The preview counts and highlights the spans the selector matches, as core's selectSpans does.
-    const trace = traceOf(fixtures, ORDER_RUN_ID);
+    const trace = traceOf(dashboard.fixtures, ORDER_RUN_ID);
     const expected = selectSpans(trace, parseSelector('span[tracetest.span.type="database"]')).length;
     expect(expected).toBeGreaterThan(1);
     await selector.fill('span[tracetest.span.type="database"]');
@@ -192,9 +133,11 @@ describe.skipIf(!hasChromium)('run page in Chromium', { timeout: 120_000 }, () =
   });
 
   it('adds an assertion from an attribute of the selected span, saves the test and re-runs it', async () => {
-    const spanId = traceOf(fixtures, ORDER_RUN_ID).spans.find((span) => span.attributes.has('db.system'))!.id;
+    const spanId = traceOf(dashboard.fixtures, ORDER_RUN_ID).spans.find((span) =>
+      span.attributes.has('db.system'),
+    )!.id;
     const writes: { method: string; path: string; body: unknown }[] = [];
-    const run = fixtures.runs.find((candidate) => candidate.id === ORDER_RUN_ID)!;
+    const run = dashboard.fixtures.runs.find((candidate) => candidate.id === ORDER_RUN_ID)!;
     const page = await openPage(`${runUrl('test')}?selectedSpan=${spanId}`, async (target) => {
       await target.route(/\/api\/tests\/order-api(\/run\/7\/rerun)?$/, async (route) => {
         const request = route.request();
@@ -233,10 +176,14 @@ describe.skipIf(!hasChromium)('run page in Chromium', { timeout: 120_000 }, () =
   });
 
   it('compares the run with the last passing run of the test', async () => {
-    const expected = diffTraces(traceOf(fixtures, ORDER_RUN_ID), traceOf(fixtures, BASELINE_RUN_ID), {
-      percent: 20,
-      milliseconds: 5,
-    });
+    const expected = diffTraces(
+      traceOf(dashboard.fixtures, ORDER_RUN_ID),
+      traceOf(dashboard.fixtures, BASELINE_RUN_ID),
+      {
+        percent: 20,
+        milliseconds: 5,
+      },
+    );
     expect(expected.added).toBeGreaterThan(0);
     const page = await openPage(runUrl('compare'));
     await eventually(() => page.locator('#compare-title').textContent()).toBe(
@@ -259,7 +206,7 @@ describe.skipIf(!hasChromium)('run page in Chromium', { timeout: 120_000 }, () =
 
   it('shows the CLI commands and YAML, and starts a run from a link after a confirmation', async () => {
     const starts: unknown[] = [];
-    const run = fixtures.runs.find((candidate) => candidate.id === ORDER_RUN_ID)!;
+    const run = dashboard.fixtures.runs.find((candidate) => candidate.id === ORDER_RUN_ID)!;
     const prepare = async (target: Page) => {
       await target.route(`**/api/tests/${ORDER_TEST_ID}/run`, async (route) => {
         if (route.request().method() !== 'POST') return route.fallback();
@@ -283,7 +230,7 @@ describe.skipIf(!hasChromium)('run page in Chromium', { timeout: 120_000 }, () =
     await page.getByRole('textbox', { name: 'Value of variable 1' }).fill('c-42');
     const link = await page.locator('figure[aria-label="Start-run link"] code').textContent();
     expect(link).toBe(
-      `${server.url}/test/${ORDER_TEST_ID}/run?vars=${encodeURIComponent('{"CUSTOMER":"c-42"}')}`,
+      `${dashboard.server.url}/test/${ORDER_TEST_ID}/run?vars=${encodeURIComponent('{"CUSTOMER":"c-42"}')}`,
     );
     expect(await page.locator('figure[aria-label="Run the stored test"] code').textContent()).toBe(
       `tracecheck run test --id ${ORDER_TEST_ID} --vars variables.yaml`,
@@ -319,7 +266,7 @@ describe.skipIf(!hasChromium)('run page in Chromium', { timeout: 120_000 }, () =
                 id: 'github',
                 kind: 'github',
                 displayName: 'GitHub',
-                loginUrl: `${server.url}/api/auth/login/github`,
+                loginUrl: `${dashboard.server.url}/api/auth/login/github`,
               },
             ],
           }),
@@ -330,7 +277,9 @@ describe.skipIf(!hasChromium)('run page in Chromium', { timeout: 120_000 }, () =
       'Sign in to Tracecheck',
     );
     const button = page.getByRole('link', { name: 'Sign in with GitHub' });
-    expect(await button.getAttribute('href')).toBe(`${server.url}/api/auth/login/github?returnTo=%2Ftests`);
+    expect(await button.getAttribute('href')).toBe(
+      `${dashboard.server.url}/api/auth/login/github?returnTo=%2Ftests`,
+    );
     expect(await page.locator('.sign-in-page').textContent()).toContain(
       'Use the sign-in link tracecheck start printed, or run tracecheck dashboard.',
     );
