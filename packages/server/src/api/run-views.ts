@@ -221,7 +221,6 @@ export async function readRunTrace(store: Store, scope: Scope, run: RunRecord): 
   return records.length === 0 ? undefined : traceFromRecords(run.traceId, records);
 }
 
-/** The span records of a run: its stored trace, or the chunks buffered while it collects. */
 /**
  * The spans of a run as OTLP/protobuf `ExportTraceServiceRequest` bytes: the stored trace, or the
  * chunks received so far joined together (serialised messages of one type concatenate into one whose
@@ -241,13 +240,11 @@ export async function readRunOtlpProtobuf(store: Store, scope: Scope, run: RunRe
   return joined;
 }
 
+/** The span records of a run: its stored trace, or the chunks buffered while it collects. */
 export async function readRunRecords(store: Store, scope: Scope, run: RunRecord): Promise<SpanRecord[]> {
-  const stored = await store.readRunTrace(scope, run.id);
-  const chunks = stored === undefined ? await store.readRunSpans(scope, run.id) : [stored];
-  const records: SpanRecord[] = [];
+  const bytes = await readRunOtlpProtobuf(store, scope, run);
   try {
-    // A loop, not push(...spans): a trace may have more spans than a call has room for arguments.
-    for (const chunk of chunks) for (const record of decodeOtlpProtobuf(chunk)) records.push(record);
+    return decodeOtlpProtobuf(bytes);
   } catch (error) {
     // The bytes were accepted when they arrived: unreadable now is the server's fault, not the client's.
     throw new TracecheckError(
@@ -259,7 +256,6 @@ export async function readRunRecords(store: Store, scope: Scope, run: RunRecord)
       { cause: error },
     );
   }
-  return records;
 }
 
 /** The trace of a run in Tracetest's shape, or undefined when there is none yet. */
